@@ -1,5 +1,4 @@
 using System.Globalization;
-using Bgmm.Kernels;
 using Bgmm.Numerics;
 
 namespace Bgmm;
@@ -203,8 +202,7 @@ public sealed class GaussianMixture
     public double LogLikelihood(Dataset data, int threads = 0)
     {
         CheckData(data);
-        var pass = new StatisticsPass(data, Components, MapEmFitter.ResolveThreads(threads));
-        return pass.Run(new EStepModel(this)).LogLikelihood;
+        return MixtureStatistics.Compute(data, this, threads).LogLikelihood;
     }
 
     /// <summary>The log joint L(θ) = log p(X | θ) + log p(θ) of SPEC §2.</summary>

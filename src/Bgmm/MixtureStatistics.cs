@@ -53,6 +53,23 @@ public sealed class MixtureStatistics
 
     internal Span<double> Raw => _data;
 
+    /// <summary>
+    /// One E-step pass: the statistics of <paramref name="data"/> at the parameters
+    /// <paramref name="mixture"/>. Statistics of disjoint datasets computed this way (on other threads,
+    /// processes or machines) combine with <see cref="Merge"/>, and <see cref="MapEmFitter.MStep"/> turns
+    /// the total into the next parameters.
+    /// </summary>
+    public static MixtureStatistics Compute(Dataset data, GaussianMixture mixture, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(mixture);
+        if (data.Dimension != mixture.Dimension)
+            throw new ModelInputException("data", $"the data has D = {data.Dimension} but the mixture has D = {mixture.Dimension}.");
+        var pass = new Kernels.StatisticsPass(data, mixture.Components, MapEmFitter.ResolveThreads(threads),
+            Kernels.KernelSelector.Select(data.Dimension));
+        return pass.Run(new Kernels.EStepModel(mixture));
+    }
+
     /// <summary>The statistics of the union of the two disjoint parts (a new object).</summary>
     public static MixtureStatistics Merge(MixtureStatistics a, MixtureStatistics b)
     {
