@@ -1,9 +1,18 @@
-using System.Globalization;
-using Bgmm;
+using System.Runtime.InteropServices;
+using Bgmm.Cli;
 
-FitResult fit = MapEmFitter.Fit(Dataset.FromRows(ToyData.Generate()), ToyData.Prior(), ToyData.Options());
-for (int k = 0; k < fit.Mixture.Components; k++)
+using var cancellation = new CancellationTokenSource();
+// Ctrl-C and SIGTERM cancel the run: the current input is finished or discarded cleanly (exit 130).
+Console.CancelKeyPress += (_, e) =>
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"component {k}: weight {fit.Mixture.Weights[k]:F4} mean [{string.Join(", ", fit.Mixture.GetMean(k).Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}]"));
-}
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log joint {fit.LogJoint:F4} after {fit.Iterations} iterations"));
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancellation.Cancel();
+});
+
+bool interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+return BgmmApp.Run(args, Console.Out, Console.Error, interactive, cancellation.Token);

@@ -38,6 +38,25 @@ public sealed record FitOptions
 
     /// <summary>Worker threads for the E-step; 0 (default) uses every core. Results do not depend on it.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// Arithmetic of the E-step pass. <see cref="Precision.Double"/> (default) matches a float64
+    /// reference to rounding; <see cref="Precision.Single"/> trades accuracy for speed (see its docs).
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Double;
+}
+
+/// <summary>Arithmetic of the per-point E-step pass.</summary>
+public enum Precision
+{
+    /// <summary>float64 throughout: per-iteration statistics match a scalar float64 reference to rounding.</summary>
+    Double,
+
+    /// <summary>
+    /// float32 inside each chunk of points with float64 chunk sums and merges: faster, but the
+    /// statistics move by ~1e-6 relative per iteration, so fits should stop at a tolerance ≥ 1e-6.
+    /// </summary>
+    Single,
 }
 
 /// <summary>How a restart chooses its initial mixture.</summary>

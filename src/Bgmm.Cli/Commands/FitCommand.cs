@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Bgmm.Cli.Input;
+using Bgmm.Cli.Output;
+using Bgmm.Cli.Rendering;
+using Bgmm.Plotting;
+using Bgmm.Serialization;
+
+namespace Bgmm.Cli.Commands;
+
+/// <summary><c>bgmm fit DATA.csv</c>: a mixture for tabular data, with the library's prior defaults.</summary>
+internal sealed class FitCommand
+{
+    private static readonly PriorDefaults Defaults = new(1.0, null, "D + 1",
+        "library defaults: μ0 = 0, Σ0 = I assume data of order 1 near the origin");
+
+    private readonly Argument<string> _data = new("data") { Description = "CSV file: one point per row, D = number of columns; optional header; ',' ';' or tab separated; '.' decimal point." };
+    private readonly ModelOptions _model = new(Defaults);
+    private readonly OutputOptions _output = new();
+
+    public Command Build(CliConsole console, CancellationToken cancellationToken)
+    {
+        var command = new Command("fit",
+            "Fit a Bayesian Gaussian mixture (MAP-EM) to the rows of a CSV file. Writes result.json, labels.csv and log_joint.png. " +
+            "The default prior (μ0 = 0, Σ0 = I, κ0 = 1, ν0 = D + 1, α = 1) assumes data of order 1 near the origin: for other data use --prior empirical or set --mu0/--sigma0.");
+        command.Arguments.Add(_data);
+        _model.AddTo(command);
+        _output.AddTo(command);
+        command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
+        {
+            _output.Apply(result, console);
+            return Run(console, result.GetValue(_data)!, _model.Bind(result), result.GetValue(_output.Out), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static int Run(CliConsole console, string path, ModelSettings settings, string? outDir, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (Directory.Exists(path)) throw new UserError($"{path}: is a folder; give a CSV file.");
+        if (!File.Exists(path)) throw new UserError($"{path}: file not found; give the path of a CSV file.");
+        CsvData.Table table = CsvData.Read(path);
+        var data = Dataset.WrapColumns(table.Columns);
+        int k = settings.ComponentCount;
+        MixturePrior prior = settings.Prior(data.Dimension, data);
+        FitOptions options = settings.CreateFitOptions(k);
+
+        string folder = outDir ?? Path.Combine(".", Path.GetFileNameWithoutExtension(path) + "-bgmm");
+        using var outputs = new OutputSet(folder, [path]);
+        console.VerboseLine($"{path}: {table.Rows} rows, D = {data.Dimension}{(table.Header is null ? "" : ", header: " + string.Join(", ", table.Header))}");
+
+        FitResult fit = FitProgressDisplay.Run(console, Path.GetFileName(path), options.MaxIterations, options.Restarts,
+            progress => MapEmFitter.Fit(data, prior, options, progress, cancellationToken));
+        TimeSpan fitTime = clock.Elapsed;
+
+        int[] labels = fit.Mixture.Predict(data);
+        string json = FitResultJson.Serialize(fit, w =>
+        {
+            w.WriteString("input", Path.GetFullPath(path));
+            if (table.Header is not null)
+            {
+                w.WriteStartArray("columns");
+                foreach (string h in table.Header) w.WriteStringValue(h);
+                w.WriteEndArray();
+            }
+        });
+        outputs.Add("result.json", Encoding.UTF8.GetBytes(json));
+        outputs.Add("labels.csv", stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            foreach (int label in labels) writer.Write(label.ToString(CultureInfo.InvariantCulture) + "\n");
+        });
+        outputs.Add("log_joint.png", TracePlot.Render(fit.LogJointTrace, $"{Path.GetFileName(path)}: log joint per EM iteration (K = {k})"));
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<string> written = outputs.Commit();
+
+        if (console.JsonMode) console.Json(json);
+        if (console.ShowNormal)
+        {
+            console.Human.Write(ResultTable.Components(fit, table.Header));
+            console.Line(ResultTable.Summary(fit, clock.Elapsed));
+            foreach (string line in RestartLines(fit)) console.Line(line);
+            if (fit.EmptyComponents.Count > 0)
+                console.Line($"empty components (no data, at the prior): {string.Join(", ", fit.EmptyComponents)}");
+            console.Line($"wrote {string.Join(", ", written.Select(Path.GetFileName))} to {outputs.Folder}");
+            console.VerboseLine($"fit {ResultTable.Seconds(fitTime)}, E-step kernel {fit.Kernel}");
+        }
+        return ExitCodes.Success;
+    }
+
+    internal static IEnumerable<string> RestartLines(FitResult fit)
+    {
+        if (fit.RestartLogJoints.Count <= 1) yield break;
+        yield return "restart log joints: " + string.Join(", ", fit.RestartLogJoints.Select((l, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{i}: {l:F4}{(i == fit.Restart ? " (best)" : "")}")));
+    }
+}

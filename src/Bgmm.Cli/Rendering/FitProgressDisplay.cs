@@ -1,0 +1,54 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Bgmm.Cli.Rendering;
+
+/// <summary>
+/// Shows a fit's progress: a live bar (restart, iteration, log joint) on an interactive terminal,
+/// plain lines when output is redirected (every 100 iterations, with <c>--verbose</c>), nothing with <c>--quiet</c>.
+/// </summary>
+internal static class FitProgressDisplay
+{
+    public static T Run<T>(CliConsole console, string label, int maxIterations, int restarts, Func<IProgress<FitProgress>?, T> work)
+    {
+        if (!console.ShowNormal) return work(null);
+        if (!console.Interactive) return work(console.ShowVerbose ? new PlainLines(console, label) : null);
+
+        T result = default!;
+        console.Human.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask(Markup.Escape(label), maxValue: Math.Max(1, (double)maxIterations * restarts));
+                var progress = new LiveBar(task, label, maxIterations);
+                result = work(progress);
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    private sealed class LiveBar(ProgressTask task, string label, int maxIterations) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress p)
+        {
+            task.Value = (double)p.Restart * maxIterations + p.Iteration;
+            string restart = p.Restarts > 1 ? $"restart {p.Restart + 1}/{p.Restarts}, " : "";
+            task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{label}: {restart}iteration {p.Iteration}, log joint {p.LogJoint:F2}"));
+        }
+    }
+
+    private sealed class PlainLines(CliConsole console, string label) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress p)
+        {
+            if (p.Iteration % 100 == 0 && (p.Iteration > 0 || p.Restarts > 1))
+            {
+                console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{label}: restart {p.Restart + 1}/{p.Restarts}, iteration {p.Iteration}, log joint {p.LogJoint:F4}"));
+            }
+        }
+    }
+}
