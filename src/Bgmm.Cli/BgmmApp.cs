@@ -41,7 +41,11 @@ public static class BgmmApp
         var root = new RootCommand(
             "bgmm — Bayesian Gaussian mixtures by MAP-EM (normal-inverse-Wishart prior on each component, Dirichlet prior on the weights), " +
             "for colour image segmentation and any numeric data.");
+        root.Subcommands.Add(new SegmentCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new FitCommand().Build(console, cancellationToken));
+        root.Subcommands.Add(new ApplyCommand().Build(console, cancellationToken));
+        root.Subcommands.Add(new ToyCommand().Build(console, cancellationToken));
+        root.Subcommands.Add(new DemoCommand().Build(console, cancellationToken));
         return root;
     }
 

@@ -7,15 +7,17 @@ namespace Bgmm.Cli.Rendering;
 /// <summary>The study's printout: per component π_k, μ_k and Σ_k with 4 decimals, then the fit's summary.</summary>
 internal static class ResultTable
 {
-    public static IRenderable Components(FitResult fit, IReadOnlyList<string>? coordinateNames = null)
+    public static IRenderable Components(FitResult fit, IReadOnlyList<string>? coordinateNames = null) =>
+        Components(fit.Mixture, fit.EmptyComponents, coordinateNames);
+
+    public static IRenderable Components(GaussianMixture m, IReadOnlyList<int> emptyComponents, IReadOnlyList<string>? coordinateNames = null)
     {
-        GaussianMixture m = fit.Mixture;
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn(new TableColumn("component").RightAligned());
         table.AddColumn(new TableColumn("weight π").RightAligned());
         table.AddColumn(new TableColumn("mean μ" + (coordinateNames is null ? "" : $" ({string.Join(", ", coordinateNames)})")));
         table.AddColumn(new TableColumn("covariance Σ"));
-        var empty = new HashSet<int>(fit.EmptyComponents);
+        var empty = new HashSet<int>(emptyComponents);
         for (int k = 0; k < m.Components; k++)
         {
             string label = k.ToString(CultureInfo.InvariantCulture) + (empty.Contains(k) ? " (empty)" : "");

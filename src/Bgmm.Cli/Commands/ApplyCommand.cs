@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Bgmm.Cli.Output;
+using Bgmm.Cli.Rendering;
+using Bgmm.Imaging;
+using Bgmm.Serialization;
+
+namespace Bgmm.Cli.Commands;
+
+/// <summary>
+/// <c>bgmm apply MODEL.json IMAGE...</c>: label new images with an already-fitted mixture (no refit),
+/// e.g. frames of a video or a batch of similar photos.
+/// </summary>
+internal sealed class ApplyCommand
+{
+    private readonly Argument<string> _model = new("model") { Description = "A fitted model: a result.json of 'bgmm segment' (weights, means, covariances; D = 3)." };
+    private readonly Argument<string[]> _images = new("images") { Description = "Images or folders of images to label.", Arity = ArgumentArity.OneOrMore };
+    private readonly OutputOptions _output = new();
+    private readonly ImageOptions _image = new();
+
+    public Command Build(CliConsole console, CancellationToken cancellationToken)
+    {
+        var command = new Command("apply",
+            "Label images with an already-fitted model, without refitting: each pixel gets the component of highest posterior probability. " +
+            "Writes result.json (the model and this image's log-likelihood), segments.png and labels.png per image.");
+        command.Arguments.Add(_model);
+        command.Arguments.Add(_images);
+        command.Options.Add(_image.MaxPixels);
+        _output.AddTo(command);
+        command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
+        {
+            _output.Apply(result, console);
+            string modelPath = result.GetValue(_model)!;
+            string text = ModelSettings.ReadText(modelPath, "model");
+            GaussianMixture mixture = FitResultJson.ReadMixture(text);
+            if (mixture.Dimension != 3)
+                throw new UserError($"{modelPath}: the model has D = {mixture.Dimension}; image models have D = 3 (R, G, B).");
+            MixturePrior? prior = TryReadPrior(text);
+            long maxPixels = result.GetValue(_image.MaxPixels);
+            if (maxPixels < 1) throw new UserError($"--max-pixels = {maxPixels}: it must be ≥ 1.");
+            var settings = new ImageSettings(maxPixels, CompressionMode.Auto, Precision.Double);
+            IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
+            return SegmentCommand.RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
+                (path, folder) => Apply(path, folder, modelPath, mixture, prior, settings, [modelPath, .. inputs], cancellationToken));
+        }));
+        return command;
+    }
+
+    private static MixturePrior? TryReadPrior(string json)
+    {
+        try
+        {
+            return FitResultJson.ReadPrior(json, 3);
+        }
+        catch (ModelInputException)
+        {
+            return null;
+        }
+    }
+
+    private static SegmentationOutcome Apply(string path, string folder, string modelPath, GaussianMixture mixture, MixturePrior? prior,
+        ImageSettings settings, IReadOnlyList<string> allInputs, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        using var outputs = new OutputSet(folder, allInputs);
+        RgbImage image = ImageLoader.Load(path, settings.MaxPixels);
+        TimeSpan decode = clock.Elapsed;
+        (Dataset data, bool compressed) = ImageSegmentation.Prepare(image, settings.Compression);
+        cancellationToken.ThrowIfCancellationRequested();
+        byte[] labels = ImageSegmentation.PixelLabels(mixture, data, image);
+        double logLikelihood = mixture.LogLikelihood(data);
+        string json = Json(path, modelPath, image, mixture, prior, logLikelihood, data.PointCount);
+        ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.Components, json, trace: null, traceTitle: "");
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<string> files = outputs.Commit();
+        return new SegmentationOutcome(path, outputs.Folder, mixture, null, json, files, image, decode, TimeSpan.Zero, clock.Elapsed - decode, compressed, data.Count);
+    }
+
+    private static string Json(string path, string modelPath, RgbImage image, GaussianMixture mixture, MixturePrior? prior, double logLikelihood, long points)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", Path.GetFullPath(modelPath));
+            w.WriteNumber("components", mixture.Components);
+            w.WriteNumber("dimension", mixture.Dimension);
+            w.WriteNumber("points", points);
+            FitResultJson.WriteMixtureProperties(w, mixture);
+            w.WriteNumber("log_likelihood", logLikelihood);
+            if (prior is not null)
+            {
+                w.WriteNumber("log_joint", logLikelihood + prior.LogDensity(mixture));
+                w.WritePropertyName("hyperparameters");
+                FitResultJson.WritePrior(w, prior);
+            }
+            w.WriteNumber("iterations", 0);
+            w.WriteString("input", Path.GetFullPath(path));
+            w.WriteNumber("width", image.Width);
+            w.WriteNumber("height", image.Height);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

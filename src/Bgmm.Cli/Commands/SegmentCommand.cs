@@ -1,0 +1,157 @@
+using System.CommandLine;
+using System.Globalization;
+using Bgmm.Cli.Rendering;
+using Bgmm.Imaging;
+
+namespace Bgmm.Cli.Commands;
+
+/// <summary><c>bgmm segment IMAGE...</c>: the study's colour segmentation, one image or a batch.</summary>
+internal sealed class SegmentCommand
+{
+    /// <summary>The image study's prior: α = 100, ν0 = 4 (κ0 = 1, μ0 = 0, Σ0 = I as the library's).</summary>
+    internal static readonly PriorDefaults ImageDefaults = new(100.0, 4.0, "4",
+        "the image study's prior: α = 100, ν0 = 4, κ0 = 1, μ0 = 0, Σ0 = I");
+
+    private readonly Argument<string[]> _images = new("images")
+    {
+        Description = "Images (PNG, JPEG, WebP, BMP, GIF first frame) or folders of images.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private readonly ModelOptions _model = new(ImageDefaults);
+    private readonly OutputOptions _output = new();
+    private readonly ImageOptions _image = new();
+
+    public Command Build(CliConsole console, CancellationToken cancellationToken)
+    {
+        var command = new Command("segment",
+            "Segment colour images: every pixel's RGB in [0,1] is a point, fitted by MAP-EM with the image study's prior " +
+            "(α = 100, ν0 = 4, κ0 = 1, μ0 = 0, Σ0 = I). Writes result.json, segments.png, labels.png and log_joint.png per image.");
+        command.Arguments.Add(_images);
+        _model.AddTo(command);
+        _image.AddTo(command);
+        _output.AddTo(command);
+        command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
+        {
+            _output.Apply(result, console);
+            ModelSettings model = _model.Bind(result);
+            ImageSettings image = _image.Bind(result);
+            IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
+            return RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
+                (path, folder) => ImageSegmentation.Run(console, path, folder, model, image, cancellationToken, inputs));
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// Runs every input; a failed input is reported and the rest still run. Exit code: 0 if all
+    /// succeeded, else the worst failure's (1 unexpected, 2 bad input), 130 when interrupted.
+    /// </summary>
+    internal static int RunBatch(CliConsole console, IReadOnlyList<string> inputs, string? outDir, CancellationToken cancellationToken,
+        Func<string, string, SegmentationOutcome> run)
+    {
+        IReadOnlyList<string> folders = InputList.OutputFolders(inputs, outDir);
+        var outcomes = new List<SegmentationOutcome>();
+        int worst = ExitCodes.Success;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                worst = ExitCodes.Interrupted;
+                break;
+            }
+            if (inputs.Count > 1) console.Line($"[{i + 1}/{inputs.Count}] {inputs[i]}");
+            SegmentationOutcome? outcome = null;
+            int code = BgmmApp.Guard(console, cancellationToken, () =>
+            {
+                outcome = run(inputs[i], folders[i]);
+                return ExitCodes.Success;
+            });
+            if (outcome is not null)
+            {
+                outcomes.Add(outcome);
+                Report(console, outcome);
+            }
+            if (code == ExitCodes.Interrupted)
+            {
+                worst = ExitCodes.Interrupted;
+                break;
+            }
+            if (code != ExitCodes.Success && worst != ExitCodes.Unexpected) worst = code;
+        }
+        if (inputs.Count > 1 || worst == ExitCodes.Interrupted)
+        {
+            int failed = inputs.Count - outcomes.Count;
+            string finished = outcomes.Count == 0 ? "none" : string.Join(", ", outcomes.Select(o => Path.GetFileName(o.Input)));
+            string summary = $"{outcomes.Count} of {inputs.Count} input{(inputs.Count == 1 ? "" : "s")} finished ({finished})" +
+                (failed > 0 ? $"; {failed} failed or did not run" : "");
+            if (worst == ExitCodes.Success) console.Line(summary);
+            else console.StandardError.WriteLine("bgmm: " + summary);
+        }
+        if (console.JsonMode && outcomes.Count > 0)
+        {
+            console.Json(inputs.Count == 1 ? outcomes[0].Json : "[\n" + string.Join(",\n", outcomes.Select(o => o.Json)) + "\n]");
+        }
+        return worst;
+    }
+
+    private static void Report(CliConsole console, SegmentationOutcome o)
+    {
+        if (!console.ShowNormal) return;
+        console.Human.Write(ResultTable.Components(o.Mixture, o.Fit?.EmptyComponents ?? [], ["R", "G", "B"]));
+        if (o.Fit is FitResult fit)
+        {
+            console.Line(ResultTable.Summary(fit, o.Decode + o.FitTime + o.Outputs));
+            foreach (string line in FitCommand.RestartLines(fit)) console.Line(line);
+            if (fit.EmptyComponents.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", fit.EmptyComponents)}");
+        }
+        console.Line($"wrote {string.Join(", ", o.Files.Select(Path.GetFileName))} to {o.Folder}");
+        console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
+            $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(o.FitTime)}{(o.Fit is null ? "" : $" ({o.Fit.Iterations} iterations, kernel {o.Fit.Kernel})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(o.Compressed ? $"{o.Rows} distinct colours fitted" : $"{o.Rows} pixels fitted")}"));
+    }
+}
+
+/// <summary>Options of image inputs: size limit, compression and precision.</summary>
+internal sealed class ImageOptions
+{
+    public Option<long> MaxPixels { get; } = new("--max-pixels")
+    {
+        Description = "Refuse images with more pixels than this (checked from the header before decoding). Memory use is about 40 bytes per pixel.",
+        DefaultValueFactory = _ => ImageLoader.DefaultMaxPixels,
+    };
+
+    public Option<string> Compress { get; } = new("--compress")
+    {
+        Description = "Fit the table of distinct colours weighted by their pixel counts instead of every pixel (the same fit, exactly, with less work): auto (when distinct colours ≤ 70 % of pixels), on, off.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public Option<string> Precision { get; } = new("--precision")
+    {
+        Description = "E-step arithmetic: double (matches a float64 reference to rounding) or single (faster; statistics within ~5e-6 relative per iteration, so use --tol ≥ 1e-6).",
+        DefaultValueFactory = _ => "double",
+    };
+
+    public ImageOptions()
+    {
+        Compress.AcceptOnlyFromAmong("auto", "on", "off");
+        Precision.AcceptOnlyFromAmong("double", "single");
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(MaxPixels);
+        command.Options.Add(Compress);
+        command.Options.Add(Precision);
+    }
+
+    public ImageSettings Bind(ParseResult result)
+    {
+        long maxPixels = result.GetValue(MaxPixels);
+        if (maxPixels < 1) throw new UserError($"--max-pixels = {maxPixels}: it must be ≥ 1.");
+        return new ImageSettings(
+            maxPixels,
+            result.GetValue(Compress) switch { "on" => CompressionMode.On, "off" => CompressionMode.Off, _ => CompressionMode.Auto },
+            result.GetValue(Precision) == "single" ? Bgmm.Precision.Single : Bgmm.Precision.Double);
+    }
+}
