@@ -42,7 +42,7 @@ internal sealed class DemoCommand
         string scenePath = Path.Combine(root, "scene.png");
         using (var input = new OutputSet(root, []))
         {
-            input.Add("scene.png", scene.Image.EncodePng());
+            input.Add("scene.png", ImagePng.Encode(scene.Image));
             input.Commit();
         }
 

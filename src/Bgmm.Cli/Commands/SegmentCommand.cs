@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Bgmm.Cli.Rendering;
 using Bgmm.Imaging;
+using Spectre.Console;
 
 namespace Bgmm.Cli.Commands;
 
