@@ -33,7 +33,6 @@ public class ImageLoaderBadInputTests
     public void Decode_EveryTruncatedPrefixOfAPng_FailsCleanly()
     {
         byte[] png = SmallPng();
-        var watch = Stopwatch.StartNew();
         for (int length = 0; length < png.Length; length++)
         {
             ImageLoadException ex = DecodeFails(png[..length]);
@@ -42,7 +41,6 @@ public class ImageLoaderBadInputTests
         // The codec itself accepts a PNG cut after its image data; the loader must not.
         Assert.Equal(ImageLoadFailure.Truncated, DecodeFails(png[..^12]).Failure);
         Assert.Equal(ImageLoadFailure.Truncated, DecodeFails(png[..^1]).Failure);
-        Assert.True(watch.Elapsed.TotalSeconds < 5);
     }
 
     [Fact]
@@ -62,9 +60,7 @@ public class ImageLoaderBadInputTests
         var random = new RandomStream(23);
         for (int i = 0; i < rgba.Length; i++) rgba[i] = (byte)random.NextInt64(256);
         byte[] jpeg = TestImages.WithExifOrientation(TestImages.Encode(24, 16, rgba, SKEncodedImageFormat.Jpeg, 90), 6);
-        var watch = Stopwatch.StartNew();
         for (int length = 0; length < jpeg.Length; length++) DecodeFails(jpeg[..length], "bad.jpg");
-        Assert.True(watch.Elapsed.TotalSeconds < 5);
     }
 
     [Fact]
