@@ -140,17 +140,19 @@ public sealed class MixtureStatistics
                 t.Clear();
                 continue;
             }
-            double inv = 1.0 / n;
+            // Divide rather than multiply by 1/n: n can be subnormal (responsibilities that nearly
+            // underflow), where 1/n overflows but s1/n (a mean offset) stays finite.
             for (int i = 0; i < d; i++)
             {
+                double offset = s1[i] / n;
                 for (int j = i; j < d; j++)
                 {
-                    double v = s2[i * d + j] - s1[i] * s1[j] * inv;
+                    double v = s2[i * d + j] - offset * s1[j];
                     s2[i * d + j] = v;
                     s2[j * d + i] = v;
                 }
             }
-            for (int i = 0; i < d; i++) s1[i] = shifts[c * d + i] + s1[i] * inv;
+            for (int i = 0; i < d; i++) s1[i] = shifts[c * d + i] + s1[i] / n;
         }
     }
 }

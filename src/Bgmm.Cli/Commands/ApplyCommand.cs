@@ -27,6 +27,7 @@ internal sealed class ApplyCommand
             "Writes result.json (the model and this image's log-likelihood), segments.png and labels.png per image.");
         command.Arguments.Add(_model);
         command.Arguments.Add(_images);
+        InputList.RejectUnknownOptions(_images);
         command.Options.Add(_image.MaxPixels);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>

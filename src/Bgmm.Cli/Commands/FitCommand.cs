@@ -26,6 +26,7 @@ internal sealed class FitCommand
             "Fit a Bayesian Gaussian mixture (MAP-EM) to the rows of a CSV file. Writes result.json, labels.csv and log_joint.png. " +
             "The default prior (μ0 = 0, Σ0 = I, κ0 = 1, ν0 = D + 1, α = 1) assumes data of order 1 near the origin: for other data use --prior empirical or set --mu0/--sigma0.");
         command.Arguments.Add(_data);
+        InputList.RejectUnknownOptions(_data);
         _model.AddTo(command);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>

@@ -10,6 +10,22 @@ internal static class InputList
     public static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"];
 
     /// <summary>
+    /// Rejects tokens that look like options but were taken as inputs (an unknown option or a typo
+    /// such as <c>--tolerance</c>): a parse error, unless a file of that name really exists.
+    /// </summary>
+    public static void RejectUnknownOptions(System.CommandLine.Argument argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (System.CommandLine.Parsing.Token token in result.Tokens)
+            {
+                if (token.Value.StartsWith('-') && token.Value.Length > 1 && !File.Exists(token.Value) && !Directory.Exists(token.Value))
+                    result.AddError($"Unrecognized option '{token.Value}'.");
+            }
+        });
+    }
+
+    /// <summary>
     /// Files stay as given (even with another extension: the decoder decides); a folder contributes its
     /// images (not recursive), sorted by name. A path that does not exist is kept, so that it is
     /// reported as a failed input while the others still run.

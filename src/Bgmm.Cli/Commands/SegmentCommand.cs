@@ -29,6 +29,7 @@ internal sealed class SegmentCommand
             "Segment colour images: every pixel's RGB in [0,1] is a point, fitted by MAP-EM with the image study's prior " +
             "(α = 100, ν0 = 4, κ0 = 1, μ0 = 0, Σ0 = I). Writes result.json, segments.png, labels.png and log_joint.png per image.");
         command.Arguments.Add(_images);
+        InputList.RejectUnknownOptions(_images);
         _model.AddTo(command);
         _image.AddTo(command);
         _output.AddTo(command);
@@ -87,6 +88,7 @@ internal sealed class SegmentCommand
             string summary = $"{outcomes.Count} of {inputs.Count} input{(inputs.Count == 1 ? "" : "s")} finished ({finished})" +
                 (failed > 0 ? $"; {failed} failed or did not run" : "");
             if (worst == ExitCodes.Success) console.Line(summary);
+            else if (worst == ExitCodes.Interrupted) console.StandardError.WriteLine("bgmm: interrupted: " + summary);
             else console.StandardError.WriteLine("bgmm: " + summary);
         }
         if (console.JsonMode && outcomes.Count > 0)

@@ -18,7 +18,7 @@ public class MonotonicityPropertyTests
         cases.Sample(c =>
         {
             (Dataset data, MixturePrior prior) = RandomProblem(c.Seed, c.D, c.N);
-            int k = Math.Min(c.K, c.N);
+            int k = (int)Math.Min(c.K, data.PointCount);
             Initialization init = c.Init switch
             {
                 0 => Initialization.Random,
