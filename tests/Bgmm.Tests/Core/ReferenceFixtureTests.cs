@@ -52,3 +52,28 @@ public class ReferenceFixtureTests
         }
     }
 }
+
+/// <summary>The image fixtures of SPEC §7: pixels v/255 in double, α = 100, ν0 = 4.</summary>
+public class ImageReferenceFixtureTests
+{
+    [Theory]
+    [InlineData("owl_k2.json", "owl.png")]
+    [InlineData("owl_k3.json", "owl.png")]
+    [InlineData("cow_k2.json", "cow.png")]
+    public void Fit_ImageFromFixtureInit_ReproducesTraceAndParameters(string fixture, string image)
+    {
+        ReferenceFixture f = ReferenceFixture.Load(SharedFiles.RequireShared("reference", fixture));
+        Dataset pixels = Bgmm.Imaging.ImageLoader.Load(SharedFiles.RequireShared("images", image)).ToDataset();
+
+        ReferenceFixtureTests.AssertReproduces(f, pixels);
+    }
+
+    [Fact]
+    public void Fit_CompressedImageFromFixtureInit_ReproducesTheSameTrace()
+    {
+        ReferenceFixture f = ReferenceFixture.Load(SharedFiles.RequireShared("reference", "owl_k3.json"));
+        Dataset colours = Bgmm.Imaging.ImageLoader.Load(SharedFiles.RequireShared("images", "owl.png")).ToCompressedDataset();
+
+        ReferenceFixtureTests.AssertReproduces(f, colours);
+    }
+}
