@@ -24,11 +24,12 @@ internal sealed class ApplyCommand
     {
         var command = new Command("apply",
             "Label images with an already-fitted model, without refitting: each pixel gets the component of highest posterior probability. " +
-            "Writes result.json (the model and this image's log-likelihood), segments.png and labels.png per image.");
+            "Writes result.json (the model and this image's log-likelihood), segments.png, labels.png, mask.png, cutout.png and uncertainty.png per image.");
         command.Arguments.Add(_model);
         command.Arguments.Add(_images);
         InputList.RejectUnknownOptions(_images);
         command.Options.Add(_image.MaxPixels);
+        command.Options.Add(_image.Background);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
         {
@@ -41,7 +42,7 @@ internal sealed class ApplyCommand
             MixturePrior? prior = TryReadPrior(text);
             long maxPixels = result.GetValue(_image.MaxPixels);
             if (maxPixels < 1) throw new UserError($"--max-pixels = {maxPixels}: it must be ≥ 1.");
-            var settings = new ImageSettings(maxPixels, CompressionMode.Auto, Precision.Double);
+            var settings = new ImageSettings(maxPixels, CompressionMode.Auto, Precision.Double, ImageOptions.ParseComponents(result.GetValue(_image.Background)));
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
             return SegmentCommand.RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
                 (path, folder) => Apply(path, folder, modelPath, mixture, prior, settings, [modelPath, .. inputs], cancellationToken));
@@ -72,14 +73,20 @@ internal sealed class ApplyCommand
         cancellationToken.ThrowIfCancellationRequested();
         byte[] labels = ImageSegmentation.PixelLabels(mixture, data, image);
         double logLikelihood = mixture.LogLikelihood(data);
-        string json = Json(path, modelPath, image, mixture, prior, logLikelihood, data.PointCount);
+        ForegroundSplit split = settings.Background is null
+            ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, mixture.Components)
+            : ForegroundSplit.Given(labels, settings.Background, mixture.Components);
+        string json = Json(path, modelPath, image, mixture, prior, logLikelihood, data.PointCount, split);
         ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.Components, json, trace: null, traceTitle: "");
+        ImageSegmentation.WriteForegroundOutputs(outputs, image, labels, split, ImageSegmentation.PixelEntropies(mixture, data, image), mixture.Components);
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
-        return new SegmentationOutcome(path, outputs.Folder, mixture, null, json, files, image, decode, TimeSpan.Zero, clock.Elapsed - decode, compressed, data.Count);
+        return new SegmentationOutcome(path, outputs.Folder, mixture, null, json, files, image, decode, TimeSpan.Zero, clock.Elapsed - decode,
+            compressed, data.Count, Foreground: split);
     }
 
-    private static string Json(string path, string modelPath, RgbImage image, GaussianMixture mixture, MixturePrior? prior, double logLikelihood, long points)
+    private static string Json(string path, string modelPath, RgbImage image, GaussianMixture mixture, MixturePrior? prior, double logLikelihood,
+        long points, ForegroundSplit split)
     {
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -101,6 +108,7 @@ internal sealed class ApplyCommand
             w.WriteString("input", Path.GetFullPath(path));
             w.WriteNumber("width", image.Width);
             w.WriteNumber("height", image.Height);
+            ImageSegmentation.WriteForeground(w, split);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());

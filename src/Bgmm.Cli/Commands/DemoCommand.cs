@@ -47,7 +47,7 @@ internal sealed class DemoCommand
         }
 
         var model = new ModelSettings("2", null, null, null, null, null, null, FitOptions.DefaultMaxIterations,
-            FitOptions.DefaultTolerance, 1, 0, "random", 0, SegmentCommand.ImageDefaults);
+            FitOptions.DefaultTolerance, 1, 0, "random", 0, SelectionCriterion.Icl, SegmentCommand.ImageDefaults);
         var image = new ImageSettings(ImageLoader.DefaultMaxPixels, CompressionMode.Auto, Precision.Double);
         string sceneFolder = Path.Combine(root, "scene");
         int code = SegmentCommand.RunBatch(console, [scenePath], sceneFolder, cancellationToken,

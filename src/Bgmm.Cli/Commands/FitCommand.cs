@@ -23,7 +23,7 @@ internal sealed class FitCommand
     public Command Build(CliConsole console, CancellationToken cancellationToken)
     {
         var command = new Command("fit",
-            "Fit a Bayesian Gaussian mixture (MAP-EM) to the rows of a CSV file. Writes result.json, labels.csv and log_joint.png. " +
+            "Fit a Bayesian Gaussian mixture (MAP-EM) to the rows of a CSV file. Writes result.json, labels.csv and log_joint.png (and criterion.png with -k auto). " +
             "The default prior (μ0 = 0, Σ0 = I, κ0 = 1, ν0 = D + 1, α = 1) assumes data of order 1 near the origin: for other data use --prior empirical or set --mu0/--sigma0.");
         command.Arguments.Add(_data);
         InputList.RejectUnknownOptions(_data);
@@ -44,16 +44,14 @@ internal sealed class FitCommand
         if (!File.Exists(path)) throw new UserError($"{path}: file not found; give the path of a CSV file.");
         CsvData.Table table = CsvData.Read(path);
         var data = Dataset.WrapColumns(table.Columns);
-        int k = settings.ComponentCount;
-        MixturePrior prior = settings.Prior(data.Dimension, data);
-        FitOptions options = settings.CreateFitOptions(k);
 
         string folder = outDir ?? Path.Combine(".", Path.GetFileNameWithoutExtension(path) + "-bgmm");
         using var outputs = new OutputSet(folder, [path]);
         console.VerboseLine($"{path}: {table.Rows} rows, D = {data.Dimension}{(table.Header is null ? "" : ", header: " + string.Join(", ", table.Header))}");
 
-        FitResult fit = FitProgressDisplay.Run(console, Path.GetFileName(path), options.MaxIterations, options.Restarts,
-            progress => MapEmFitter.Fit(data, prior, options, progress, cancellationToken));
+        ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, settings, Precision.Double, cancellationToken);
+        FitResult fit = modelFit.Fit;
+        int k = fit.Mixture.Components;
         TimeSpan fitTime = clock.Elapsed;
 
         int[] labels = fit.Mixture.Predict(data);
@@ -66,6 +64,7 @@ internal sealed class FitCommand
                 foreach (string h in table.Header) w.WriteStringValue(h);
                 w.WriteEndArray();
             }
+            if (modelFit.Selection is not null) ModelFitting.WriteSelection(w, modelFit.Selection);
         });
         outputs.Add("result.json", Encoding.UTF8.GetBytes(json));
         outputs.Add("labels.csv", stream =>
@@ -74,12 +73,14 @@ internal sealed class FitCommand
             foreach (int label in labels) writer.Write(label.ToString(CultureInfo.InvariantCulture) + "\n");
         });
         outputs.Add("log_joint.png", TracePlot.Render(fit.LogJointTrace, $"{Path.GetFileName(path)}: log joint per EM iteration (K = {k})"));
+        if (modelFit.Selection is not null) ModelFitting.AddSelectionOutputs(outputs, modelFit.Selection, Path.GetFileName(path));
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> written = outputs.Commit();
 
         if (console.JsonMode) console.Json(json);
         if (console.ShowNormal)
         {
+            if (modelFit.Selection is not null) console.Human.Write(ModelFitting.SelectionTable(modelFit.Selection));
             console.Human.Write(ResultTable.Components(fit, table.Header));
             console.Line(ResultTable.Summary(fit, clock.Elapsed));
             foreach (string line in RestartLines(fit)) console.Line(line);

@@ -23,19 +23,20 @@ internal sealed record ModelSettings(
     ulong Seed,
     string Init,
     int Threads,
+    SelectionCriterion Criterion,
     PriorDefaults Defaults)
 {
-    /// <summary>K as a number (the only form before model selection is asked for).</summary>
+    /// <summary>K as a number (when no selection was asked for).</summary>
     public int ComponentCount =>
         int.TryParse(Components, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k)
             ? k
-            : throw new UserError($"-k/--components: \"{Components}\" is not a whole number; give K ≥ 1, e.g. -k 3.");
+            : throw new UserError($"-k/--components: \"{Components}\" is not a whole number; give K ≥ 1 (e.g. -k 3), a range (-k 1..6) or -k auto.");
 
     /// <summary>
     /// The prior for D-dimensional data: the command's defaults, then a --prior file, then the
     /// individual flags, each overriding the one before. "empirical" is handled by the caller.
     /// </summary>
-    public MixturePrior Prior(int dimension, Dataset? dataForEmpirical = null)
+    public MixturePrior Prior(int dimension, Dataset? dataForEmpirical, int components)
     {
         double? alpha = Defaults.Alpha, kappa0 = null, nu0 = Defaults.Nu0;
         double[]? mu0 = null;
@@ -52,7 +53,7 @@ internal sealed record ModelSettings(
         else if (PriorSource is not null)
         {
             if (dataForEmpirical is null) throw new UserError("--prior empirical needs the data; it is not available for this command.");
-            (mu0, sigma0) = Empirical(dataForEmpirical, ComponentCount);
+            (mu0, sigma0) = Empirical(dataForEmpirical, components);
         }
         if (Alpha is double a) alpha = a;
         if (Kappa0 is double k) kappa0 = k;
@@ -152,9 +153,15 @@ internal sealed class ModelOptions
         _defaults = defaults;
         Components = new Option<string>("--components", "-k")
         {
-            Description = "Number of mixture components K (≥ 1).",
+            Description = "Number of mixture components K (≥ 1); or a range a..b, or auto (1..6, capped at the number of distinct points): fit each and keep the best by --criterion.",
             DefaultValueFactory = _ => componentsDefault,
         };
+        Criterion = new Option<string>("--criterion")
+        {
+            Description = "How -k auto / a..b chooses K: icl (BIC plus twice the classification entropy: prefers well-separated segments) or bic (density fit; with many pixels it tends to add components).",
+            DefaultValueFactory = _ => "icl",
+        };
+        Criterion.AcceptOnlyFromAmong("icl", "bic");
         Alpha = new Option<double?>("--alpha")
         {
             Description = $"Dirichlet concentration α on the weights (≥ 1) [default: {defaults.Alpha.ToString(CultureInfo.InvariantCulture)}]",
@@ -200,6 +207,7 @@ internal sealed class ModelOptions
     }
 
     public Option<string> Components { get; }
+    public Option<string> Criterion { get; }
     public Option<double?> Alpha { get; }
     public Option<string?> Mu0 { get; }
     public Option<double?> Kappa0 { get; }
@@ -215,7 +223,7 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Components, Alpha, Mu0, Kappa0, Nu0, Sigma0, Prior, MaxIterations, Tolerance, Restarts, Seed, Init, Threads })
+        foreach (Option o in new Option[] { Components, Criterion, Alpha, Mu0, Kappa0, Nu0, Sigma0, Prior, MaxIterations, Tolerance, Restarts, Seed, Init, Threads })
         {
             command.Options.Add(o);
         }
@@ -235,6 +243,7 @@ internal sealed class ModelOptions
         result.GetValue(Seed),
         result.GetValue(Init) ?? "random",
         result.GetValue(Threads),
+        result.GetValue(Criterion) == "bic" ? SelectionCriterion.Bic : SelectionCriterion.Icl,
         _defaults);
 
     private static double[]? ParseVector(string? text, string option)

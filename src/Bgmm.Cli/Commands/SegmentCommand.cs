@@ -27,7 +27,7 @@ internal sealed class SegmentCommand
     {
         var command = new Command("segment",
             "Segment colour images: every pixel's RGB in [0,1] is a point, fitted by MAP-EM with the image study's prior " +
-            "(α = 100, ν0 = 4, κ0 = 1, μ0 = 0, Σ0 = I). Writes result.json, segments.png, labels.png and log_joint.png per image.");
+            "(α = 100, ν0 = 4, κ0 = 1, μ0 = 0, Σ0 = I). Writes result.json, segments.png, labels.png, log_joint.png, mask.png, cutout.png and uncertainty.png per image (and criterion.png with -k auto).");
         command.Arguments.Add(_images);
         InputList.RejectUnknownOptions(_images);
         _model.AddTo(command);
@@ -98,9 +98,19 @@ internal sealed class SegmentCommand
         return worst;
     }
 
+    internal static string ForegroundLine(ForegroundSplit split)
+    {
+        string rule = split.ByBorderRule ? "border rule" : "--background";
+        if (split.ForegroundComponents.Count == 0)
+            return $"foreground: empty — every component touches the border more than its size explains ({rule}); choose the background yourself with --background";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"foreground: component{(split.ForegroundComponents.Count == 1 ? "" : "s")} {string.Join(", ", split.ForegroundComponents)}, {split.Share * 100:F1} % of the image ({rule})");
+    }
+
     private static void Report(CliConsole console, SegmentationOutcome o)
     {
         if (!console.ShowNormal) return;
+        if (o.Selection is not null) console.Human.Write(ModelFitting.SelectionTable(o.Selection));
         console.Human.Write(ResultTable.Components(o.Mixture, o.Fit?.EmptyComponents ?? [], ["R", "G", "B"]));
         if (o.Fit is FitResult fit)
         {
@@ -108,13 +118,14 @@ internal sealed class SegmentCommand
             foreach (string line in FitCommand.RestartLines(fit)) console.Line(line);
             if (fit.EmptyComponents.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", fit.EmptyComponents)}");
         }
+        if (o.Foreground is ForegroundSplit split) console.Line(ForegroundLine(split));
         console.Line($"wrote {string.Join(", ", o.Files.Select(Path.GetFileName))} to {o.Folder}");
         console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
             $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(o.FitTime)}{(o.Fit is null ? "" : $" ({o.Fit.Iterations} iterations, kernel {o.Fit.Kernel})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(o.Compressed ? $"{o.Rows} distinct colours fitted" : $"{o.Rows} pixels fitted")}"));
     }
 }
 
-/// <summary>Options of image inputs: size limit, compression and precision.</summary>
+/// <summary>Options of image inputs: size limit, compression, precision and the background components.</summary>
 internal sealed class ImageOptions
 {
     public Option<long> MaxPixels { get; } = new("--max-pixels")
@@ -135,6 +146,11 @@ internal sealed class ImageOptions
         DefaultValueFactory = _ => "double",
     };
 
+    public Option<string?> Background { get; } = new("--background")
+    {
+        Description = "Components to treat as background, e.g. 0 or 0,2 [default: the border rule: components whose share of the image border exceeds their share of the image].",
+    };
+
     public ImageOptions()
     {
         Compress.AcceptOnlyFromAmong("auto", "on", "off");
@@ -146,6 +162,7 @@ internal sealed class ImageOptions
         command.Options.Add(MaxPixels);
         command.Options.Add(Compress);
         command.Options.Add(Precision);
+        command.Options.Add(Background);
     }
 
     public ImageSettings Bind(ParseResult result)
@@ -155,6 +172,20 @@ internal sealed class ImageOptions
         return new ImageSettings(
             maxPixels,
             result.GetValue(Compress) switch { "on" => CompressionMode.On, "off" => CompressionMode.Off, _ => CompressionMode.Auto },
-            result.GetValue(Precision) == "single" ? Bgmm.Precision.Single : Bgmm.Precision.Double);
+            result.GetValue(Precision) == "single" ? Bgmm.Precision.Single : Bgmm.Precision.Double,
+            ParseComponents(result.GetValue(Background)));
+    }
+
+    internal static IReadOnlyList<int>? ParseComponents(string? text)
+    {
+        if (text is null) return null;
+        var list = new List<int>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) || k < 0)
+                throw new UserError($"--background: \"{part}\" is not a component number; give comma-separated numbers such as 0 or 0,2.");
+            list.Add(k);
+        }
+        return list;
     }
 }

@@ -6,7 +6,7 @@ namespace Bgmm.Tests.Cli;
 public class SegmentCommandTests
 {
     [Fact]
-    public void Segment_OneImage_WritesTheFourOutputsWithTheRightShapes()
+    public void Segment_OneImage_WritesTheOutputsWithTheRightShapes()
     {
         using var tmp = new TempFolder();
         string input = CliRunner.ScenePng(tmp.Path, width: 64, height: 48);
@@ -17,7 +17,7 @@ public class SegmentCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Stderr);
         Assert.Contains("weight π", run.Stdout);
-        Assert.Equal(["labels.png", "log_joint.png", "result.json", "segments.png"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
+        Assert.Equal(["cutout.png", "labels.png", "log_joint.png", "mask.png", "result.json", "segments.png", "uncertainty.png"], Directory.GetFiles(outDir).Select(Path.GetFileName).Order());
         Assert.Equal((64, 48), PngSize.Of(Path.Combine(outDir, "labels.png")));
         (int w, int h) = PngSize.Of(Path.Combine(outDir, "segments.png"));
         Assert.True(w > 3 * 64 && h > 48);

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using Bgmm.Cli.Output;
+using Bgmm.Cli.Rendering;
+using Bgmm.Plotting;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Bgmm.Cli.Commands;
+
+/// <summary>A fit, and when K was to be chosen, the model selection that produced it.</summary>
+internal sealed record ModelFit(FitResult Fit, ModelSelectionResult? Selection, MixturePrior Prior);
+
+/// <summary>
+/// The fitting stage shared by <c>segment</c> and <c>fit</c>: one K, or every K of <c>-k auto</c> /
+/// <c>-k a..b</c> compared by BIC or ICL, with progress on the terminal.
+/// </summary>
+internal static class ModelFitting
+{
+    public static ModelFit Run(CliConsole console, string label, Dataset data, ModelSettings settings, Precision precision,
+        CancellationToken cancellationToken)
+    {
+        int cap = settings.Components.Contains("..", StringComparison.Ordinal) || settings.Components.Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? ModelSelection.DistinctRows(data, MaxCandidate(settings.Components))
+            : int.MaxValue;
+        int[]? candidates = ModelSelection.ParseCandidates(settings.Components, cap);
+        if (candidates is null)
+        {
+            int k = settings.ComponentCount;
+            MixturePrior prior = settings.Prior(data.Dimension, data, k);
+            return new ModelFit(FitOne(console, label, data, prior, settings.CreateFitOptions(k) with { Precision = precision }, cancellationToken), null, prior);
+        }
+
+        var fitted = new List<(ModelCandidate Candidate, MixturePrior Prior)>();
+        foreach (int k in candidates)
+        {
+            MixturePrior prior = settings.Prior(data.Dimension, data, k);
+            FitResult fit = FitOne(console, $"{label} K = {k}", data, prior, settings.CreateFitOptions(k) with { Precision = precision }, cancellationToken);
+            fitted.Add((ModelSelection.Evaluate(fit, data), prior));
+        }
+        ModelSelectionResult selection = ModelSelection.Choose([.. fitted.Select(f => f.Candidate)], settings.Criterion);
+        MixturePrior chosenPrior = fitted.First(f => f.Candidate == selection.Chosen).Prior;
+        return new ModelFit(selection.Chosen.Fit, selection, chosenPrior);
+    }
+
+    private static FitResult FitOne(CliConsole console, string label, Dataset data, MixturePrior prior, FitOptions options, CancellationToken cancellationToken) =>
+        FitProgressDisplay.Run(console, label, options.MaxIterations, options.Restarts,
+            progress => MapEmFitter.Fit(data, prior, options, progress, cancellationToken));
+
+    private static int MaxCandidate(string text)
+    {
+        int dots = text.IndexOf("..", StringComparison.Ordinal);
+        return dots >= 0 && int.TryParse(text[(dots + 2)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int high) && high > 0
+            ? Math.Min(high, 1 << 16)
+            : ModelSelection.AutoMaximum;
+    }
+
+    /// <summary>Adds criterion.png for a selection.</summary>
+    public static void AddSelectionOutputs(OutputSet outputs, ModelSelectionResult selection, string title)
+    {
+        string name = selection.Criterion == SelectionCriterion.Bic ? "BIC" : "ICL";
+        outputs.Add("criterion.png", CriterionPlot.Render(
+            [.. selection.Candidates.Select(c => c.Components)],
+            [.. selection.Candidates.Select(c => c.Score(selection.Criterion))],
+            selection.Chosen.Components, $"{name} ({title})"));
+    }
+
+    /// <summary>Writes "criterion" and "selection": [{components, bic, icl, log_joint}, …].</summary>
+    public static void WriteSelection(Utf8JsonWriter w, ModelSelectionResult selection)
+    {
+        w.WriteString("criterion", selection.Criterion == SelectionCriterion.Bic ? "bic" : "icl");
+        w.WriteStartArray("selection");
+        foreach (ModelCandidate c in selection.Candidates)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("components", c.Components);
+            w.WriteNumber("bic", c.Bic);
+            w.WriteNumber("icl", c.Icl);
+            w.WriteNumber("log_joint", c.Fit.LogJoint);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>The selection table: K against BIC, ICL and the log joint, the chosen K marked.</summary>
+    public static IRenderable SelectionTable(ModelSelectionResult selection)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        table.AddColumn(new TableColumn("K").RightAligned());
+        table.AddColumn(new TableColumn("BIC").RightAligned());
+        table.AddColumn(new TableColumn("ICL").RightAligned());
+        table.AddColumn(new TableColumn("log joint").RightAligned());
+        table.AddColumn(new TableColumn(""));
+        foreach (ModelCandidate c in selection.Candidates)
+        {
+            table.AddRow(
+                new Text(c.Components.ToString(CultureInfo.InvariantCulture)),
+                new Text(c.Bic.ToString("F2", CultureInfo.InvariantCulture)),
+                new Text(c.Icl.ToString("F2", CultureInfo.InvariantCulture)),
+                new Text(c.Fit.LogJoint.ToString("F2", CultureInfo.InvariantCulture)),
+                new Text(c == selection.Chosen ? $"← chosen by {(selection.Criterion == SelectionCriterion.Bic ? "BIC" : "ICL")}" : ""));
+        }
+        return table;
+    }
+}
