@@ -45,11 +45,7 @@ internal sealed class OutputSet : IDisposable
     public string PathOf(string fileName) => Path.Combine(_folder, fileName);
 
     /// <summary>Stages a file with the given content.</summary>
-    public void Add(string fileName, ReadOnlySpan<byte> content)
-    {
-        byte[] copy = content.ToArray();
-        Add(fileName, stream => stream.Write(copy));
-    }
+    public void Add(string fileName, byte[] content) => Add(fileName, stream => stream.Write(content));
 
     /// <summary>Stages a file written by <paramref name="write"/>.</summary>
     public void Add(string fileName, Action<Stream> write)
