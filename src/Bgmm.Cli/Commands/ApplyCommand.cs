@@ -66,7 +66,7 @@ internal sealed class ApplyCommand
         ImageSettings settings, IReadOnlyList<string> allInputs, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var outputs = new OutputSet(folder, allInputs);
+        using var outputs = new OutputSet(folder, allInputs, cancellationToken);
         RgbImage image = ImageLoader.Load(path, settings.MaxPixels);
         TimeSpan decode = clock.Elapsed;
         (Dataset data, bool compressed) = ImageSegmentation.Prepare(image, settings.Compression);

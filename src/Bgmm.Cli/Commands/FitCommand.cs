@@ -46,7 +46,7 @@ internal sealed class FitCommand
         var data = Dataset.WrapColumns(table.Columns);
 
         string folder = outDir ?? Path.Combine(".", Path.GetFileNameWithoutExtension(path) + "-bgmm");
-        using var outputs = new OutputSet(folder, [path]);
+        using var outputs = new OutputSet(folder, [path], cancellationToken);
         console.VerboseLine($"{path}: {table.Rows} rows, D = {data.Dimension}{(table.Header is null ? "" : ", header: " + string.Join(", ", table.Header))}");
 
         ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, settings, Precision.Double, cancellationToken);

@@ -42,7 +42,7 @@ internal static class ImageSegmentation
         ImageSettings settings, CancellationToken cancellationToken, IReadOnlyList<string> allInputs)
     {
         var clock = Stopwatch.StartNew();
-        using var outputs = new OutputSet(folder, allInputs);
+        using var outputs = new OutputSet(folder, allInputs, cancellationToken);
         RgbImage image = ImageLoader.Load(path, settings.MaxPixels);
         TimeSpan decode = clock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
@@ -123,17 +123,17 @@ internal static class ImageSegmentation
         IReadOnlyList<double>? trace, string traceTitle, int? phaseBoundary = null)
     {
         outputs.Add("result.json", Encoding.UTF8.GetBytes(json));
-        outputs.Add("segments.png", SegmentsFigure.EncodePng(image, labels, components));
-        outputs.Add("labels.png", LabelImage.EncodePng(image.Width, image.Height, labels, components));
-        if (trace is not null) outputs.Add("log_joint.png", TracePlot.Render(trace, traceTitle, phaseBoundary));
+        outputs.Add("segments.png", () => SegmentsFigure.EncodePng(image, labels, components));
+        outputs.Add("labels.png", () => LabelImage.EncodePng(image.Width, image.Height, labels, components));
+        if (trace is not null) outputs.Add("log_joint.png", () => TracePlot.Render(trace, traceTitle, phaseBoundary));
     }
 
     /// <summary>mask.png (255 = foreground), cutout.png (background transparent), uncertainty.png (entropy heat map, 0 … log K).</summary>
     internal static void WriteForegroundOutputs(OutputSet outputs, RgbImage image, byte[] labels, ForegroundSplit split, float[] entropy, int components)
     {
-        outputs.Add("mask.png", MaskImage.EncodePng(image.Width, image.Height, labels, split.IsBackground));
-        outputs.Add("cutout.png", Cutout.EncodePng(image, labels, split.IsBackground));
-        outputs.Add("uncertainty.png", HeatMap.EncodePng(image.Width, image.Height, entropy, 0, Math.Max(Math.Log(components), 1e-9)));
+        outputs.Add("mask.png", () => MaskImage.EncodePng(image.Width, image.Height, labels, split.IsBackground));
+        outputs.Add("cutout.png", () => Cutout.EncodePng(image, labels, split.IsBackground));
+        outputs.Add("uncertainty.png", () => HeatMap.EncodePng(image.Width, image.Height, entropy, 0, Math.Max(Math.Log(components), 1e-9)));
     }
 
     internal static void WriteForeground(Utf8JsonWriter w, ForegroundSplit split)

@@ -86,7 +86,7 @@ internal sealed class SegmentCommand
             int failed = inputs.Count - outcomes.Count;
             string finished = outcomes.Count == 0 ? "none" : string.Join(", ", outcomes.Select(o => Path.GetFileName(o.Input)));
             string summary = $"{outcomes.Count} of {inputs.Count} input{(inputs.Count == 1 ? "" : "s")} finished ({finished})" +
-                (failed > 0 ? $"; {failed} failed or did not run" : "");
+                (failed > 0 ? (worst == ExitCodes.Interrupted ? $"; {failed} did not finish" : $"; {failed} failed") : "");
             if (worst == ExitCodes.Success) console.Line(summary);
             else if (worst == ExitCodes.Interrupted) console.StandardError.WriteLine("bgmm: interrupted: " + summary);
             else console.StandardError.WriteLine("bgmm: " + summary);

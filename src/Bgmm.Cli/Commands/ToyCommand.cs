@@ -40,7 +40,7 @@ internal sealed class ToyCommand
     internal static Outcome Run(CliConsole console, ulong seed, string folder, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        using var outputs = new OutputSet(folder, []);
+        using var outputs = new OutputSet(folder, [], cancellationToken);
         double[][] points = ToyData.Generate(seed);
         var data = Dataset.FromRows(points);
         FitOptions options = ToyData.Options(seed);

@@ -12,13 +12,16 @@ internal sealed class OutputSet : IDisposable
     private readonly HashSet<string> _inputs;
     private readonly List<(string Temporary, string Final)> _staged = [];
     private readonly bool _createdFolder;
+    private readonly CancellationToken _cancellationToken;
     private bool _committed;
 
     /// <summary>Prepares <paramref name="folder"/> (creating it if needed).</summary>
     /// <param name="folder">The output folder.</param>
     /// <param name="inputs">Paths the run reads: outputs may not overwrite them.</param>
-    public OutputSet(string folder, IEnumerable<string> inputs)
+    /// <param name="cancellationToken">Checked before each file is produced, so an interrupted run stops between files.</param>
+    public OutputSet(string folder, IEnumerable<string> inputs, CancellationToken cancellationToken = default)
     {
+        _cancellationToken = cancellationToken;
         _folder = Path.GetFullPath(folder);
         _inputs = new HashSet<string>(inputs.Select(Path.GetFullPath), StringComparer.Ordinal);
         try
@@ -47,10 +50,18 @@ internal sealed class OutputSet : IDisposable
     /// <summary>Stages a file with the given content.</summary>
     public void Add(string fileName, byte[] content) => Add(fileName, stream => stream.Write(content));
 
+    /// <summary>Stages a file whose content is produced (encoded) only if the run has not been cancelled.</summary>
+    public void Add(string fileName, Func<byte[]> produce)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        Add(fileName, produce());
+    }
+
     /// <summary>Stages a file written by <paramref name="write"/>.</summary>
     public void Add(string fileName, Action<Stream> write)
     {
         if (_committed) throw new InvalidOperationException("The output set was already committed.");
+        _cancellationToken.ThrowIfCancellationRequested();
         string final = PathOf(fileName);
         if (_inputs.Contains(final))
             throw new UserError($"{final}: refusing to overwrite an input file with an output; choose another output folder with -o.");
@@ -73,6 +84,7 @@ internal sealed class OutputSet : IDisposable
     /// <summary>Renames every staged file into place; returns the final paths.</summary>
     public IReadOnlyList<string> Commit()
     {
+        _cancellationToken.ThrowIfCancellationRequested();
         var done = new List<string>();
         try
         {
