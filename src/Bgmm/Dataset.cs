@@ -69,6 +69,40 @@ public sealed class Dataset
     }
 
     /// <summary>
+    /// The number of distinct rows of positive weight, counting no further than
+    /// <paramref name="atMost"/> (so it costs O(N·atMost) at worst and stops early).
+    /// </summary>
+    public int CountDistinctRows(int atMost)
+    {
+        var distinct = new List<int>(Math.Max(0, Math.Min(atMost, 1024)));
+        for (int i = 0; i < Count && distinct.Count < atMost; i++)
+        {
+            if (Weight(i) == 0) continue;
+            bool seen = false;
+            foreach (int r in distinct)
+            {
+                if (RowsEqual(r, i))
+                {
+                    seen = true;
+                    break;
+                }
+            }
+            if (!seen) distinct.Add(i);
+        }
+        return distinct.Count;
+    }
+
+    /// <summary>Whether rows a and b have equal coordinates.</summary>
+    internal bool RowsEqual(int a, int b)
+    {
+        foreach (double[] c in _columns)
+        {
+            if (c[a] != c[b]) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// For a compressed dataset, the row each source point became (length = number of source
     /// points); empty otherwise.
     /// </summary>

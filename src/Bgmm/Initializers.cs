@@ -11,25 +11,11 @@ internal static class Initializers
     /// </summary>
     public static void RequireDistinct(Dataset data, int k)
     {
-        var distinct = new List<int>(k);
-        for (int i = 0; i < data.Count && distinct.Count < k; i++)
-        {
-            if (data.Weight(i) == 0) continue;
-            bool seen = false;
-            foreach (int r in distinct)
-            {
-                if (SameRow(data, r, i))
-                {
-                    seen = true;
-                    break;
-                }
-            }
-            if (!seen) distinct.Add(i);
-        }
-        if (distinct.Count < k)
+        int distinct = data.CountDistinctRows(k);
+        if (distinct < k)
         {
             throw new ModelInputException("components",
-                $"K = {k} but the data has {distinct.Count} distinct value{(distinct.Count == 1 ? "" : "s")}: choose K ≤ {distinct.Count}.");
+                $"K = {k} but the data has {distinct} distinct value{(distinct == 1 ? "" : "s")}: choose K ≤ {distinct}.");
         }
     }
 
@@ -56,7 +42,7 @@ internal static class Initializers
             bool duplicate = false;
             foreach (int r in rows)
             {
-                if (SameRow(data, r, row))
+                if (data.RowsEqual(r, row))
                 {
                     duplicate = true;
                     break;
@@ -127,14 +113,5 @@ internal static class Initializers
             components[c] = new GaussianComponent(mean, (double[])scale.Clone(), (double[])cholesky.Clone());
         }
         return new GaussianMixture(weights, components);
-    }
-
-    private static bool SameRow(Dataset data, int a, int b)
-    {
-        for (int j = 0; j < data.Dimension; j++)
-        {
-            if (data[a, j] != data[b, j]) return false;
-        }
-        return true;
     }
 }

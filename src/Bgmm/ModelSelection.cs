@@ -120,29 +120,5 @@ public static class ModelSelection
         return [.. Enumerable.Range(low, (int)Math.Max(1, cappedHigh - low + 1))];
     }
 
-    /// <summary>The number of distinct rows of positive weight, counting no further than <paramref name="cap"/>.</summary>
-    public static int DistinctRows(Dataset data, int cap)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var seen = new List<int>(cap);
-        for (int i = 0; i < data.Count && seen.Count < cap; i++)
-        {
-            if (data.Weight(i) == 0) continue;
-            bool duplicate = false;
-            foreach (int r in seen)
-            {
-                bool same = true;
-                for (int j = 0; j < data.Dimension && same; j++) same = data[r, j] == data[i, j];
-                if (same)
-                {
-                    duplicate = true;
-                    break;
-                }
-            }
-            if (!duplicate) seen.Add(i);
-        }
-        return seen.Count;
-    }
-
     private static bool TryK(string s, out int k) => int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out k);
 }

@@ -21,7 +21,7 @@ internal static class ModelFitting
         CancellationToken cancellationToken)
     {
         int cap = settings.Components.Contains("..", StringComparison.Ordinal) || settings.Components.Equals("auto", StringComparison.OrdinalIgnoreCase)
-            ? ModelSelection.DistinctRows(data, MaxCandidate(settings.Components))
+            ? data.CountDistinctRows(MaxCandidate(settings.Components))
             : int.MaxValue;
         int[]? candidates = ModelSelection.ParseCandidates(settings.Components, cap);
         if (candidates is null)
