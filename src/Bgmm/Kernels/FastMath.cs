@@ -5,12 +5,12 @@ namespace Bgmm.Kernels;
 /// </summary>
 /// <remarks>
 /// <para><b>exp2(t), t ≤ 0.</b> t = n + r with n = round(t) (by adding 1.5·2^52, which leaves n in the
-/// low mantissa bits) and |r| ≤ ½; 2^r = e^{r ln 2} by its Taylor polynomial, then n is added to the
-/// exponent field. float64: degree 11, truncation ≤ (½ ln 2)^12/12! = 6.5e-15 relative; measured max
-/// relative error against <see cref="Math.Pow(double, double)"/> 2.9e-16 over 10^6 points in [−60, 0]
-/// (the kernel tests). float32: degree 7, truncation 4e-9, i.e. float rounding (6e-8) dominates.
-/// Results below 2^−1020 (float: 2^−125) are flushed to 0, and t = −∞ (a component of weight 0) gives
-/// exactly 0: such a component's responsibility is exactly 0, as in the scalar reference.</para>
+/// low mantissa bits; AVX-512: vrndscalepd) and |r| ≤ ½; 2^r by a polynomial, then n is added to the
+/// exponent field (AVX-512: vscalefpd). float64: the degree-10 Chebyshev fit (Estrin's scheme on
+/// AVX-512), 4.7e-16 relative on [−½, ½]; the kernel tests measure the worst relative error against
+/// <see cref="Math.Pow(double, double)"/> on [−60, 0]. float32: Taylor to degree 7, truncation 4e-9,
+/// so float rounding (6e-8) dominates. Results below 2^−600 (float: 2^−64) are flushed to exactly 0
+/// (see <see cref="Exp2MinDouble"/>), and so is t = −∞.</para>
 /// <para><b>log2(s), s ≥ 1</b> (s = Σ_k 2^{t_k − max} ∈ [1, K]). s = 2^e·m with m ∈ [√½, √2) (the
 /// exponent boundary moved by an integer offset), f = (m − 1)/(m + 1), |f| ≤ 0.172, and
 /// ln m = 2 atanh f = 2f (1 + f²/3 + … + f^18/19): truncation ≤ 0.0295^10/21 ≈ 1e-17 relative;
@@ -34,18 +34,27 @@ internal static class FastMath
     /// <summary>1.5·2^23, the float analogue.</summary>
     public const float RoundShifterSingle = 12582912f;
 
-    // ln(2)^k / k!
-    public const double Exp2D1 = 0.69314718055994530942;
-    public const double Exp2D2 = 0.24022650695910071233;
-    public const double Exp2D3 = 0.055504108664821579953;
-    public const double Exp2D4 = 0.0096181291076284771620;
-    public const double Exp2D5 = 0.0013333558146428443424;
-    public const double Exp2D6 = 0.00015403530393381609955;
-    public const double Exp2D7 = 1.5252733804059840280e-5;
-    public const double Exp2D8 = 1.3215486790144309489e-6;
-    public const double Exp2D9 = 1.0178086009239699328e-7;
-    public const double Exp2D10 = 7.0549116208011232795e-9;
-    public const double Exp2D11 = 4.4455382718708114976e-10;
+    // 2^r on [−½, ½]: the degree-10 Chebyshev (near-minimax) fit of mpmath.chebyfit, absolute error
+    // 2.2e-16, relative 4.7e-16 evaluated in double (Taylor's degree 11 truncates at 6.5e-15).
+    public const double Exp2D1 = 0.69314718055995;
+    public const double Exp2D2 = 0.24022650695910097;
+    public const double Exp2D3 = 0.05550410866444772;
+    public const double Exp2D4 = 0.009618129107606888;
+    public const double Exp2D5 = 0.0013333558230164974;
+    public const double Exp2D6 = 0.0001540353044173605;
+    public const double Exp2D7 = 1.5252657260200837e-05;
+    public const double Exp2D8 = 1.321544258792169e-06;
+    public const double Exp2D9 = 1.0208690299958306e-07;
+    public const double Exp2D10 = 7.072585949269223e-09;
+
+    // float32: the Taylor coefficients ln(2)^k/k! to degree 7 (truncation 4e-9, below float rounding).
+    public const double Exp2T1 = 0.69314718055994530942;
+    public const double Exp2T2 = 0.24022650695910071233;
+    public const double Exp2T3 = 0.055504108664821579953;
+    public const double Exp2T4 = 0.0096181291076284771620;
+    public const double Exp2T5 = 0.0013333558146428443424;
+    public const double Exp2T6 = 0.00015403530393381609955;
+    public const double Exp2T7 = 1.5252733804059840280e-5;
 
     /// <summary>Bits of √½ (double): subtracting them moves the exponent boundary of a double from 1 to √½.</summary>
     public const ulong Log2OffsetDouble = 0x3FE6A09E667F3BCDUL;

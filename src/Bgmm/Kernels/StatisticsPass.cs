@@ -38,8 +38,12 @@ internal sealed class StatisticsPass : IDisposable
     /// </summary>
     public const int MinRowsPerThread = 2 * ChunkSize;
 
-    /// <summary>How long a worker spins for the next iteration before it blocks.</summary>
-    private static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// How long a worker spins for the next iteration before it blocks: longer than an M-step and
+    /// the fitter's bookkeeping between two passes (tens of microseconds), short enough not to rob a
+    /// busy machine of a core for long. While spinning it yields to other ready threads.
+    /// </summary>
+    private static readonly TimeSpan SpinTime = TimeSpan.FromMilliseconds(0.5);
 
     /// <summary>How long a blocked worker waits for work before its thread exits.</summary>
     private static readonly TimeSpan IdleExit = TimeSpan.FromSeconds(1);
@@ -188,11 +192,12 @@ internal sealed class StatisticsPass : IDisposable
         long until = Stopwatch.GetTimestamp() + (long)(SpinTime.TotalSeconds * Stopwatch.Frequency);
         while (Stopwatch.GetTimestamp() < until)
         {
-            for (int i = 0; i < 64; i++)
+            for (int i = 0; i < 32; i++)
             {
                 if (_job != last || _disposed) return true;
                 Thread.SpinWait(8);
             }
+            Thread.Yield();
         }
         return false;
     }
