@@ -261,6 +261,13 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             Prefetch(ref Unsafe.Add(ref x0, offset + PrefetchDistance));
             Prefetch(ref Unsafe.Add(ref x1, offset + PrefetchDistance));
             Prefetch(ref Unsafe.Add(ref x2, offset + PrefetchDistance));
+            if (n > 8)
+            {
+                // float32: a vector spans two cache lines of each column.
+                Prefetch(ref Unsafe.Add(ref x0, offset + 8 + PrefetchDistance));
+                Prefetch(ref Unsafe.Add(ref x1, offset + 8 + PrefetchDistance));
+                Prefetch(ref Unsafe.Add(ref x2, offset + 8 + PrefetchDistance));
+            }
             if (TOps.NarrowsOnLoad)
             {
                 Unsafe.Add(ref a0, i) = v0;
