@@ -185,12 +185,31 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         int active = block.Active, stride = block.Stride, n = TOps.Count;
         ref TV e0 = ref MemoryMarshal.GetReference(block.Exponentials);
         ref TV s0 = ref MemoryMarshal.GetReference(block.Scales);
-        TV logLikelihood = TOps.Zero, product = TOps.Broadcast(1.0), one = TOps.Broadcast(1.0);
-        for (int i = 0; i < vectors; i++)
+        TV logLikelihood = TOps.Zero, product = TOps.Broadcast(1.0);
+        int i = 0;
+        for (; i + 1 < vectors; i += 2)
+        {
+            // Two vectors at once, as in phase 1's first sweep.
+            ref TV slots = ref Unsafe.Add(ref e0, i);
+            TV mu = Unsafe.Add(ref s0, i), mv = Unsafe.Add(ref s0, i + 1);
+            TV su = TOps.Zero, sv = TOps.Zero;
+            for (int a = 0; a < active; a++)
+            {
+                ref TV slot = ref Unsafe.Add(ref slots, a * stride);
+                TV eu = TOps.Exp2(TOps.Subtract(slot, mu));
+                TV ev = TOps.Exp2(TOps.Subtract(Unsafe.Add(ref slot, 1), mv));
+                slot = eu;
+                Unsafe.Add(ref slot, 1) = ev;
+                su = TOps.Add(su, eu);
+                sv = TOps.Add(sv, ev);
+            }
+            Unsafe.Add(ref s0, i) = Finish(mode, mu, su, ref Unsafe.Add(ref weight, (nint)i * n), ref logLikelihood, ref product);
+            Unsafe.Add(ref s0, i + 1) = Finish(mode, mv, sv, ref Unsafe.Add(ref weight, (nint)(i + 1) * n), ref logLikelihood, ref product);
+        }
+        for (; i < vectors; i++)
         {
             ref TV slots = ref Unsafe.Add(ref e0, i);
-            ref TV scale = ref Unsafe.Add(ref s0, i);
-            TV m = scale;
+            TV m = Unsafe.Add(ref s0, i);
             TV sum = TOps.Zero;
             for (int a = 0; a < active; a++)
             {
@@ -199,28 +218,32 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
                 slot = e;
                 sum = TOps.Add(sum, e);
             }
-            if (mode == Mode.Weighted)
-            {
-                TV w = TOps.LoadPlane(ref Unsafe.Add(ref weight, (nint)i * n));
-                scale = TOps.Divide(w, sum);
-                logLikelihood = TOps.MultiplyAdd(w, TOps.Add(m, TOps.Log2(sum)), logLikelihood);
-            }
-            else
-            {
-                scale = TOps.Divide(one, sum);
-                if (mode == Mode.Product)
-                {
-                    logLikelihood = TOps.Add(logLikelihood, m);
-                    product = TOps.Multiply(product, sum);
-                }
-                else
-                {
-                    logLikelihood = TOps.Add(logLikelihood, TOps.Add(m, TOps.Log2(sum)));
-                }
-            }
+            Unsafe.Add(ref s0, i) = Finish(mode, m, sum, ref Unsafe.Add(ref weight, (nint)i * n), ref logLikelihood, ref product);
         }
         block.LogLikelihood = logLikelihood;
         block.Product = product;
+    }
+
+    /// <summary>The row scale w/s of one vector, and its log-likelihood in bits added to the running sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Finish(Mode mode, TV m, TV sum, ref double weight, ref TV logLikelihood, ref TV product)
+    {
+        if (mode == Mode.Weighted)
+        {
+            TV w = TOps.LoadPlane(ref weight);
+            logLikelihood = TOps.MultiplyAdd(w, TOps.Add(m, TOps.Log2(sum)), logLikelihood);
+            return TOps.Divide(w, sum);
+        }
+        if (mode == Mode.Product)
+        {
+            logLikelihood = TOps.Add(logLikelihood, m);
+            product = TOps.Multiply(product, sum);
+        }
+        else
+        {
+            logLikelihood = TOps.Add(logLikelihood, TOps.Add(m, TOps.Log2(sum)));
+        }
+        return TOps.Divide(TOps.Broadcast(1.0), sum);
     }
 
     /// <summary>Adds the block's log-likelihood (and the logs of its normaliser product) to the lanes.</summary>
@@ -233,6 +256,32 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         {
             for (int i = 0; i < n; i++) Unsafe.Add(ref l, i) += Math.Log2(TOps.Lane(block.Product, i));
         }
+    }
+
+    /// <summary>t = c·log2 e − ‖Q (x − μ)‖² for D = 3, parameters at <paramref name="p"/> (μ, Q's lower triangle, c·log2 e).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExponentD3(ref TV p, TV x0, TV x1, TV x2)
+    {
+        TV d0 = TOps.Subtract(x0, p);
+        TV d1 = TOps.Subtract(x1, Unsafe.Add(ref p, 1));
+        TV d2 = TOps.Subtract(x2, Unsafe.Add(ref p, 2));
+        TV y0 = TOps.Multiply(Unsafe.Add(ref p, 3), d0);
+        TV y1 = TOps.MultiplyAdd(Unsafe.Add(ref p, 4), d0, TOps.Multiply(Unsafe.Add(ref p, 5), d1));
+        TV y2 = TOps.MultiplyAdd(Unsafe.Add(ref p, 6), d0,
+            TOps.MultiplyAdd(Unsafe.Add(ref p, 7), d1, TOps.Multiply(Unsafe.Add(ref p, 8), d2)));
+        TV t = TOps.NegatedMultiplyAdd(y0, y0, Unsafe.Add(ref p, 9));
+        t = TOps.NegatedMultiplyAdd(y1, y1, t);
+        return TOps.NegatedMultiplyAdd(y2, y2, t);
+    }
+
+    /// <summary>One vector of a column, and a prefetch of the same lines <see cref="PrefetchDistance"/> rows on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LoadAndPrefetch(ref double column, nint offset)
+    {
+        Prefetch(ref Unsafe.Add(ref column, offset + PrefetchDistance));
+        // float32: a vector spans two cache lines of each column.
+        if (TOps.Count > 8) Prefetch(ref Unsafe.Add(ref column, offset + 8 + PrefetchDistance));
+        return TOps.LoadPlane(ref Unsafe.Add(ref column, offset));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -249,25 +298,47 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         ref TV a0 = ref MemoryMarshal.GetReference(block.Coordinates);
         ref TV a1 = ref Unsafe.Add(ref a0, stride);
         ref TV a2 = ref Unsafe.Add(ref a0, 2 * stride);
+        ref TV s0 = ref MemoryMarshal.GetReference(block.Scales);
         TV lowest = TOps.Zero;
         TV negativeInfinity = TOps.Broadcast(double.NegativeInfinity);
 
-        for (int i = 0; i < vectors; i++)
+        int i = 0;
+        for (; i + 1 < vectors; i += 2)
+        {
+            // Two vectors at once: twice the independent work in flight per component.
+            nint offset = (nint)i * n;
+            TV u0 = LoadAndPrefetch(ref x0, offset), u1 = LoadAndPrefetch(ref x1, offset), u2 = LoadAndPrefetch(ref x2, offset);
+            TV v0 = LoadAndPrefetch(ref x0, offset + n), v1 = LoadAndPrefetch(ref x1, offset + n), v2 = LoadAndPrefetch(ref x2, offset + n);
+            if (TOps.NarrowsOnLoad)
+            {
+                Unsafe.Add(ref a0, i) = u0;
+                Unsafe.Add(ref a1, i) = u1;
+                Unsafe.Add(ref a2, i) = u2;
+                Unsafe.Add(ref a0, i + 1) = v0;
+                Unsafe.Add(ref a1, i + 1) = v1;
+                Unsafe.Add(ref a2, i + 1) = v2;
+            }
+            TV mu = negativeInfinity, mv = negativeInfinity;
+            ref TV p = ref p0;
+            ref TV slot = ref Unsafe.Add(ref e0, i);
+            for (int a = 0; a < active; a++)
+            {
+                TV tu = ExponentD3(ref p, u0, u1, u2);
+                TV tv = ExponentD3(ref p, v0, v1, v2);
+                Unsafe.Add(ref slot, a * stride) = tu;
+                Unsafe.Add(ref slot, a * stride + 1) = tv;
+                mu = TOps.Max(mu, tu);
+                mv = TOps.Max(mv, tv);
+                p = ref Unsafe.Add(ref p, 10);
+            }
+            lowest = TOps.Min(lowest, TOps.Min(mu, mv));
+            Unsafe.Add(ref s0, i) = mu;
+            Unsafe.Add(ref s0, i + 1) = mv;
+        }
+        for (; i < vectors; i++)
         {
             nint offset = (nint)i * n;
-            TV v0 = TOps.LoadPlane(ref Unsafe.Add(ref x0, offset));
-            TV v1 = TOps.LoadPlane(ref Unsafe.Add(ref x1, offset));
-            TV v2 = TOps.LoadPlane(ref Unsafe.Add(ref x2, offset));
-            Prefetch(ref Unsafe.Add(ref x0, offset + PrefetchDistance));
-            Prefetch(ref Unsafe.Add(ref x1, offset + PrefetchDistance));
-            Prefetch(ref Unsafe.Add(ref x2, offset + PrefetchDistance));
-            if (n > 8)
-            {
-                // float32: a vector spans two cache lines of each column.
-                Prefetch(ref Unsafe.Add(ref x0, offset + 8 + PrefetchDistance));
-                Prefetch(ref Unsafe.Add(ref x1, offset + 8 + PrefetchDistance));
-                Prefetch(ref Unsafe.Add(ref x2, offset + 8 + PrefetchDistance));
-            }
+            TV v0 = LoadAndPrefetch(ref x0, offset), v1 = LoadAndPrefetch(ref x1, offset), v2 = LoadAndPrefetch(ref x2, offset);
             if (TOps.NarrowsOnLoad)
             {
                 Unsafe.Add(ref a0, i) = v0;
@@ -279,22 +350,13 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             ref TV slot = ref Unsafe.Add(ref e0, i);
             for (int a = 0; a < active; a++)
             {
-                TV d0 = TOps.Subtract(v0, p);
-                TV d1 = TOps.Subtract(v1, Unsafe.Add(ref p, 1));
-                TV d2 = TOps.Subtract(v2, Unsafe.Add(ref p, 2));
-                TV y0 = TOps.Multiply(Unsafe.Add(ref p, 3), d0);
-                TV y1 = TOps.MultiplyAdd(Unsafe.Add(ref p, 4), d0, TOps.Multiply(Unsafe.Add(ref p, 5), d1));
-                TV y2 = TOps.MultiplyAdd(Unsafe.Add(ref p, 6), d0,
-                    TOps.MultiplyAdd(Unsafe.Add(ref p, 7), d1, TOps.Multiply(Unsafe.Add(ref p, 8), d2)));
-                TV t = TOps.NegatedMultiplyAdd(y0, y0, Unsafe.Add(ref p, 9));
-                t = TOps.NegatedMultiplyAdd(y1, y1, t);
-                t = TOps.NegatedMultiplyAdd(y2, y2, t);
+                TV t = ExponentD3(ref p, v0, v1, v2);
                 Unsafe.Add(ref slot, a * stride) = t;
                 m = TOps.Max(m, t);
                 p = ref Unsafe.Add(ref p, 10);
             }
             lowest = TOps.Min(lowest, m);
-            block.Scales[i] = m;
+            Unsafe.Add(ref s0, i) = m;
         }
         if (TOps.AnyNegativeInfinity(lowest)) return false;
         // Exponentials in a second sweep: reloading a 64-byte t_k right after storing it stalls on
@@ -302,7 +364,6 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         Normalise(ref block, vectors, mode, ref w);
 
         int lanesPerVector = TOps.Count;
-        ref TV s0 = ref MemoryMarshal.GetReference(block.Scales);
         for (int a = 0; a < active; a++)
         {
             ref TV p = ref Unsafe.Add(ref p0, a * 10);
@@ -310,19 +371,19 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             TV sn = TOps.Zero, sx0 = TOps.Zero, sx1 = TOps.Zero, sx2 = TOps.Zero;
             TV q00 = TOps.Zero, q01 = TOps.Zero, q02 = TOps.Zero, q11 = TOps.Zero, q12 = TOps.Zero, q22 = TOps.Zero;
             ref TV ea = ref Unsafe.Add(ref e0, a * stride);
-            for (int i = 0; i < vectors; i++)
+            for (int j = 0; j < vectors; j++)
             {
-                TV r = TOps.Multiply(Unsafe.Add(ref ea, i), Unsafe.Add(ref s0, i));
+                TV r = TOps.Multiply(Unsafe.Add(ref ea, j), Unsafe.Add(ref s0, j));
                 TV v0, v1, v2;
                 if (TOps.NarrowsOnLoad)
                 {
-                    v0 = Unsafe.Add(ref a0, i);
-                    v1 = Unsafe.Add(ref a1, i);
-                    v2 = Unsafe.Add(ref a2, i);
+                    v0 = Unsafe.Add(ref a0, j);
+                    v1 = Unsafe.Add(ref a1, j);
+                    v2 = Unsafe.Add(ref a2, j);
                 }
                 else
                 {
-                    nint offset = (nint)i * n;
+                    nint offset = (nint)j * n;
                     v0 = TOps.LoadPlane(ref Unsafe.Add(ref x0, offset));
                     v1 = TOps.LoadPlane(ref Unsafe.Add(ref x1, offset));
                     v2 = TOps.LoadPlane(ref Unsafe.Add(ref x2, offset));
