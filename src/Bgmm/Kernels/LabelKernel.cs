@@ -7,7 +7,9 @@ namespace Bgmm.Kernels;
 /// <summary>
 /// Labels every row with argmax_k r_nk = argmax_k log π_k N(x_n | μ_k, Σ_k) (ties to the lowest k):
 /// the E-step's first half in bits (<see cref="EStepModel.Log2Factors"/>), no exponentials, one byte
-/// per row, in float64 on the widest accelerated vectors, in parallel over fixed chunks.
+/// per row, in float64 on the widest accelerated vectors, in parallel over fixed chunks. The scores
+/// are the natural-log ones times log2 e, so a tie within a few ulps may resolve differently from
+/// <see cref="GaussianMixture.Predict(ReadOnlySpan{double})"/>; exact ties go to the lowest k in both.
 /// </summary>
 internal static class LabelKernel
 {

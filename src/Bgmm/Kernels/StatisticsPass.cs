@@ -22,7 +22,8 @@ internal enum PassThreading
 /// </summary>
 /// <remarks>
 /// Lives for a whole fit (dispose it to stop its workers; an undisposed pass's workers exit by
-/// themselves after <see cref="IdleExit"/> without work). Inputs below <see cref="MinRowsPerThread"/>
+/// themselves after <see cref="IdleExit"/> without work). Its first run uses the thread pool and
+/// starts no thread, so a pass run once costs no thread either. Inputs below <see cref="MinRowsPerThread"/>
 /// rows per thread use fewer threads, down to the calling thread alone. The calling thread always
 /// works too, and claims chunks like the workers do: a worker that is late or gone only means the
 /// others do more, never a different result.
@@ -61,6 +62,7 @@ internal sealed class StatisticsPass : IDisposable
     private readonly Thread?[] _workers;
     private volatile Job? _job;
     private volatile bool _disposed;
+    private int _runs;
 
     public StatisticsPass(Dataset data, int components, int threads, IStatisticsKernel? kernel = null,
         PassThreading threading = PassThreading.PersistentWorkers)
@@ -92,8 +94,10 @@ internal sealed class StatisticsPass : IDisposable
         {
             for (int i = 0; i < _chunks.Length; i++) RunChunk(model, i);
         }
-        else if (_threading == PassThreading.ParallelFor)
+        else if (_threading == PassThreading.ParallelFor || _runs == 0)
         {
+            // The first pass of a pass object runs on the thread pool: a one-off pass (such as
+            // MixtureStatistics.Compute, which does not dispose its pass) never starts a thread.
             var options = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
             Parallel.For(0, _chunks.Length, options, i => RunChunk(model, i));
         }
@@ -102,6 +106,7 @@ internal sealed class StatisticsPass : IDisposable
             RunShared(model);
         }
 
+        _runs++;
         var result = new double[MixtureStatistics.Length(_k, _d)];
         for (int i = 0; i < _chunks.Length; i++) MixtureStatistics.MergeInto(result, _chunks[i], _k, _d);
         return new MixtureStatistics(_k, _d, result);
