@@ -67,9 +67,10 @@ public class KernelIsaProcessTests
     }
 
     /// <summary>
-    /// The dotnet host: DOTNET_HOST_PATH (set by the dotnet CLI for the processes it starts), this
-    /// process when it is the host (Environment.ProcessPath is the test apphost under Microsoft Testing
-    /// Platform, not dotnet), the host beside the running runtime, or dotnet on PATH.
+    /// The dotnet host: DOTNET_HOST_PATH when set, this process when it is the host, the host beside the
+    /// running runtime, or dotnet on PATH. (Checked: under <c>dotnet test</c> with Microsoft Testing
+    /// Platform, Environment.ProcessPath is the test apphost bin/…/Bgmm.Tests and DOTNET_HOST_PATH is
+    /// unset, so the runtime's directory is what finds the host.)
     /// </summary>
     private static string DotnetHost()
     {
