@@ -46,6 +46,7 @@ public static class BgmmApp
         root.Subcommands.Add(new ApplyCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new ToyCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new DemoCommand().Build(console, cancellationToken));
+        root.Subcommands.Add(new BenchCommand().Build(console, cancellationToken));
         return root;
     }
 

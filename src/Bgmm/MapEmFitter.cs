@@ -41,7 +41,7 @@ public static class MapEmFitter
         Validate(data, prior, options);
 
         int k = options.Components;
-        var pass = new StatisticsPass(data, k, ResolveThreads(options.Threads), KernelSelector.Select(data.Dimension, options.Precision));
+        using var pass = new StatisticsPass(data, k, ResolveThreads(options.Threads), KernelSelector.Select(data.Dimension, options.Precision));
         bool explicitInit = options.Initialization is Initialization.Explicit;
         int restarts = explicitInit ? 1 : options.Restarts;
 

@@ -17,6 +17,8 @@ internal sealed class EStepModel
         Means = new double[K * D];
         PrecisionFactors = new double[K * D * D];
         LogConstants = new double[K];
+        Log2Factors = new double[K * D * D];
+        Log2Constants = new double[K];
         for (int k = 0; k < K; k++)
         {
             GaussianComponent c = mixture.Component(k);
@@ -26,7 +28,11 @@ internal sealed class EStepModel
             LogConstants[k] = w > 0
                 ? Math.Log(w) - 0.5 * (D * SpecialFunctions.LogTwoPi + c.LogDeterminant)
                 : double.NegativeInfinity;
+            Log2Constants[k] = LogConstants[k] * FastMath.Log2E;
         }
+        // ½·log2(e)·‖P d‖² = ‖Q d‖² with Q = √(½·log2 e)·P.
+        double scale = Math.Sqrt(0.5 * FastMath.Log2E);
+        for (int i = 0; i < Log2Factors.Length; i++) Log2Factors[i] = PrecisionFactors[i] * scale;
     }
 
     public int K { get; }
@@ -40,4 +46,13 @@ internal sealed class EStepModel
 
     /// <summary>c_k.</summary>
     public double[] LogConstants { get; }
+
+    /// <summary>
+    /// The same in bits, for the vectorised kernels: Q_k = √(½ log2 e)·P_k and c_k·log2 e, so that
+    /// log2 π_k N(x | μ_k, Σ_k) = c_k·log2 e − ‖Q_k (x − μ_k)‖² and its exponential is a power of two.
+    /// </summary>
+    public double[] Log2Factors { get; }
+
+    /// <summary>c_k·log2 e (−∞ for a component of weight 0).</summary>
+    public double[] Log2Constants { get; }
 }
