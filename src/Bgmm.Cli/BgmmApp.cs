@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Bgmm.Cli.Commands;
 using Bgmm.Cli.Rendering;
 
@@ -21,12 +22,12 @@ public static class BgmmApp
         CancellationToken cancellationToken = default)
     {
         var console = new CliConsole(stdout, stderr, interactive);
-        RootCommand root = BuildRoot(console, cancellationToken);
+        Command root = BuildRoot(console, cancellationToken);
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (System.CommandLine.Parsing.ParseError error in parsed.Errors) console.Error(error.Message);
-            string command = parsed.CommandResult.Command is RootCommand ? "bgmm" : $"bgmm {parsed.CommandResult.Command.Name}";
+            string command = parsed.CommandResult.Command == root ? "bgmm" : $"bgmm {parsed.CommandResult.Command.Name}";
             stderr.WriteLine($"Run '{command} --help' for usage.");
             stderr.Flush();
             return ExitCodes.BadInput;
@@ -36,11 +37,19 @@ public static class BgmmApp
         return code;
     }
 
-    internal static RootCommand BuildRoot(CliConsole console, CancellationToken cancellationToken)
+    internal static Command BuildRoot(CliConsole console, CancellationToken cancellationToken)
     {
-        var root = new RootCommand(
+        // A plain command named "bgmm" rather than RootCommand, whose name is the host process's
+        // (it would read "Bgmm.Tests" under the test runner and in the help snapshots).
+        var root = new Command("bgmm",
             "bgmm — Bayesian Gaussian mixtures by MAP-EM (normal-inverse-Wishart prior on each component, Dirichlet prior on the weights), " +
-            "for colour image segmentation and any numeric data.");
+            "for colour image segmentation and any numeric data.")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        // "bgmm" alone shows the overview rather than an error.
+        root.SetAction(result => new HelpAction().Invoke(result));
         root.Subcommands.Add(new SegmentCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new FitCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new ApplyCommand().Build(console, cancellationToken));
