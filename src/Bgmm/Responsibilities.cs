@@ -40,13 +40,11 @@ public static class Responsibilities
 
     /// <summary>
     /// The entropy −Σ_k r_nk log r_nk of every row (in nats, between 0 and log K), for an
-    /// uncertainty map. <paramref name="destination"/> has one entry per row.
+    /// uncertainty map.
     /// </summary>
-    public static void RowEntropies(GaussianMixture mixture, Dataset data, Span<float> destination)
+    public static float[] RowEntropies(GaussianMixture mixture, Dataset data)
     {
         Check(mixture, data);
-        if (destination.Length != data.Count)
-            throw new ArgumentException($"{destination.Length} entries for {data.Count} rows.", nameof(destination));
         int chunks = (data.Count + ChunkSize - 1) / ChunkSize;
         float[] result = new float[data.Count];
         Parallel.For(0, chunks, chunk =>
@@ -61,7 +59,7 @@ public static class Responsibilities
                 result[i] = (float)RowEntropy(r);
             }
         });
-        result.CopyTo(destination);
+        return result;
     }
 
     /// <summary>−Σ_k r_k log r_k with 0·log 0 = 0.</summary>

@@ -77,8 +77,8 @@ internal sealed class ApplyCommand
             ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, mixture.Components)
             : ForegroundSplit.Given(labels, settings.Background, mixture.Components);
         string json = Json(path, modelPath, image, mixture, prior, logLikelihood, data.PointCount, split);
-        ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.Components, json, trace: null, traceTitle: "");
-        ImageSegmentation.WriteForegroundOutputs(outputs, image, labels, split, ImageSegmentation.PixelEntropies(mixture, data, image), mixture.Components);
+        ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.Components, json, trace: null, traceTitle: "", split,
+            ImageSegmentation.PixelEntropies(mixture, data));
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
         return new SegmentationOutcome(path, outputs.Folder, mixture, null, json, files, image, decode, TimeSpan.Zero, clock.Elapsed - decode,

@@ -73,7 +73,7 @@ internal sealed class FitCommand
             foreach (int label in labels) writer.Write(label.ToString(CultureInfo.InvariantCulture) + "\n");
         });
         outputs.Add("log_joint.png", TracePlot.Render(fit.LogJointTrace, $"{Path.GetFileName(path)}: log joint per EM iteration (K = {k})"));
-        if (modelFit.Selection is not null) ModelFitting.AddSelectionOutputs(outputs, modelFit.Selection, Path.GetFileName(path));
+        if (modelFit.Selection is not null) outputs.Add("criterion.png", () => ModelFitting.CriterionPng(modelFit.Selection, Path.GetFileName(path)));
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> written = outputs.Commit();
 

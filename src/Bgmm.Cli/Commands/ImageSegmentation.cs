@@ -61,7 +61,7 @@ internal static class ImageSegmentation
         var outputClock = Stopwatch.StartNew();
         int k = fit.Mixture.Components;
         byte[] labels = PixelLabels(fit.Mixture, data, image);
-        float[] entropy = PixelEntropies(fit.Mixture, data, image);
+        float[] entropy = PixelEntropies(fit.Mixture, data);
         ForegroundSplit split = settings.Background is null
             ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, k)
             : ForegroundSplit.Given(labels, settings.Background, k);
@@ -72,9 +72,8 @@ internal static class ImageSegmentation
             if (modelFit.Selection is not null) ModelFitting.WriteSelection(w, modelFit.Selection);
         });
         string name = Path.GetFileName(path);
-        WriteImageOutputs(outputs, image, labels, k, json, fit.LogJointTrace, $"{name}: log joint per EM iteration (K = {k})");
-        WriteForegroundOutputs(outputs, image, labels, split, entropy, k);
-        if (modelFit.Selection is not null) ModelFitting.AddSelectionOutputs(outputs, modelFit.Selection, name);
+        WriteImageOutputs(outputs, image, labels, k, json, fit.LogJointTrace, $"{name}: log joint per EM iteration (K = {k})", split, entropy,
+            extra: modelFit.Selection is null ? null : [("criterion.png", () => ModelFitting.CriterionPng(modelFit.Selection, name))]);
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
         return new SegmentationOutcome(path, outputs.Folder, fit.Mixture, fit, json, files, image, decode, fitTime, outputClock.Elapsed,
@@ -93,47 +92,55 @@ internal static class ImageSegmentation
     /// <summary>argmax_k r_nk for every pixel, through the colour table when the data is compressed.</summary>
     internal static byte[] PixelLabels(GaussianMixture mixture, Dataset data, RgbImage image)
     {
-        int[] rowLabels = mixture.Predict(data);
-        var labels = new byte[image.PixelCount];
         ReadOnlySpan<int> source = data.SourceRows;
         if (source.IsEmpty)
         {
-            for (int i = 0; i < labels.Length; i++) labels[i] = (byte)rowLabels[i];
+            var labels = new byte[image.PixelCount];
+            mixture.Predict(data, labels);
+            return labels;
         }
-        else
-        {
-            for (int i = 0; i < labels.Length; i++) labels[i] = (byte)rowLabels[source[i]];
-        }
-        return labels;
+        var rowLabels = new byte[data.Count];
+        mixture.Predict(data, rowLabels);
+        return ExpandRows(rowLabels, source);
     }
 
     /// <summary>The posterior entropy of every pixel (nats), through the colour table when compressed.</summary>
-    internal static float[] PixelEntropies(GaussianMixture mixture, Dataset data, RgbImage image)
+    internal static float[] PixelEntropies(GaussianMixture mixture, Dataset data)
     {
-        var rows = new float[data.Count];
-        Responsibilities.RowEntropies(mixture, data, rows);
+        float[] rows = Responsibilities.RowEntropies(mixture, data);
         ReadOnlySpan<int> source = data.SourceRows;
-        if (source.IsEmpty) return rows;
-        var pixels = new float[image.PixelCount];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = rows[source[i]];
+        return source.IsEmpty ? rows : ExpandRows(rows, source);
+    }
+
+    /// <summary>Per-pixel values from per-row values of a compressed dataset.</summary>
+    internal static T[] ExpandRows<T>(T[] rows, ReadOnlySpan<int> sourceRows)
+    {
+        var pixels = GC.AllocateUninitializedArray<T>(sourceRows.Length);
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = rows[sourceRows[i]];
         return pixels;
     }
 
+    /// <summary>
+    /// Stages result.json and the figures: segments.png, labels.png, log_joint.png (when there is a
+    /// trace), mask.png (255 = foreground), cutout.png (background transparent) and uncertainty.png
+    /// (posterior entropy, 0 … log K), encoded in parallel.
+    /// </summary>
     internal static void WriteImageOutputs(OutputSet outputs, RgbImage image, byte[] labels, int components, string json,
-        IReadOnlyList<double>? trace, string traceTitle, int? phaseBoundary = null)
+        IReadOnlyList<double>? trace, string traceTitle, ForegroundSplit split, float[] entropy, int? phaseBoundary = null,
+        IEnumerable<(string, Func<byte[]>)>? extra = null)
     {
-        outputs.Add("result.json", Encoding.UTF8.GetBytes(json));
-        outputs.Add("segments.png", () => SegmentsFigure.EncodePng(image, labels, components));
-        outputs.Add("labels.png", () => LabelImage.EncodePng(image.Width, image.Height, labels, components));
-        if (trace is not null) outputs.Add("log_joint.png", () => TracePlot.Render(trace, traceTitle, phaseBoundary));
-    }
-
-    /// <summary>mask.png (255 = foreground), cutout.png (background transparent), uncertainty.png (entropy heat map, 0 … log K).</summary>
-    internal static void WriteForegroundOutputs(OutputSet outputs, RgbImage image, byte[] labels, ForegroundSplit split, float[] entropy, int components)
-    {
-        outputs.Add("mask.png", () => MaskImage.EncodePng(image.Width, image.Height, labels, split.IsBackground));
-        outputs.Add("cutout.png", () => Cutout.EncodePng(image, labels, split.IsBackground));
-        outputs.Add("uncertainty.png", () => HeatMap.EncodePng(image.Width, image.Height, entropy, 0, Math.Max(Math.Log(components), 1e-9)));
+        var files = new List<(string, Func<byte[]>)>
+        {
+            ("result.json", () => Encoding.UTF8.GetBytes(json)),
+            ("segments.png", () => SegmentsFigure.EncodePng(image, labels, components)),
+            ("labels.png", () => LabelImage.EncodePng(image.Width, image.Height, labels, components)),
+            ("mask.png", () => MaskImage.EncodePng(image.Width, image.Height, labels, split.IsBackground)),
+            ("cutout.png", () => Cutout.EncodePng(image, labels, split.IsBackground)),
+            ("uncertainty.png", () => HeatMap.EncodePng(image.Width, image.Height, entropy, 0, Math.Max(Math.Log(components), 1e-9))),
+        };
+        if (trace is not null) files.Add(("log_joint.png", () => TracePlot.Render(trace, traceTitle, phaseBoundary)));
+        if (extra is not null) files.AddRange(extra);
+        outputs.AddAll(files);
     }
 
     internal static void WriteForeground(Utf8JsonWriter w, ForegroundSplit split)

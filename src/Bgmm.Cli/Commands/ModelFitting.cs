@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Bgmm.Cli.Output;
 using Bgmm.Cli.Rendering;
 using Bgmm.Plotting;
 using Spectre.Console;
@@ -55,14 +54,14 @@ internal static class ModelFitting
             : ModelSelection.AutoMaximum;
     }
 
-    /// <summary>Adds criterion.png for a selection.</summary>
-    public static void AddSelectionOutputs(OutputSet outputs, ModelSelectionResult selection, string title)
+    /// <summary>criterion.png: the criterion against K, the chosen K marked.</summary>
+    public static byte[] CriterionPng(ModelSelectionResult selection, string title)
     {
         string name = selection.Criterion == SelectionCriterion.Bic ? "BIC" : "ICL";
-        outputs.Add("criterion.png", CriterionPlot.Render(
+        return CriterionPlot.Render(
             [.. selection.Candidates.Select(c => c.Components)],
             [.. selection.Candidates.Select(c => c.Score(selection.Criterion))],
-            selection.Chosen.Components, $"{name} ({title})"));
+            selection.Chosen.Components, $"{name} ({title})");
     }
 
     /// <summary>Writes "criterion" and "selection": [{components, bic, icl, log_joint}, …].</summary>

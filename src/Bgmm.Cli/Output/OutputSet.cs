@@ -50,6 +50,22 @@ internal sealed class OutputSet : IDisposable
     /// <summary>Stages a file with the given content.</summary>
     public void Add(string fileName, byte[] content) => Add(fileName, stream => stream.Write(content));
 
+    /// <summary>
+    /// Produces several files' contents in parallel (at most one per core, so at most that many
+    /// encoders' buffers are alive at once) and stages them in the given order.
+    /// </summary>
+    public void AddAll(IReadOnlyList<(string FileName, Func<byte[]> Produce)> files)
+    {
+        var contents = new byte[files.Count][];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = _cancellationToken };
+        Parallel.For(0, files.Count, options, i => contents[i] = files[i].Produce());
+        for (int i = 0; i < files.Count; i++)
+        {
+            Add(files[i].FileName, contents[i]);
+            contents[i] = null!;
+        }
+    }
+
     /// <summary>Stages a file whose content is produced (encoded) only if the run has not been cancelled.</summary>
     public void Add(string fileName, Func<byte[]> produce)
     {

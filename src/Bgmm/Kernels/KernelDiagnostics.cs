@@ -10,7 +10,7 @@ namespace Bgmm.Kernels;
 /// widths are accelerated, which kernel a fit would use, a reusable pass to time, and a self-check of
 /// the selected kernels against the scalar float64 reference.
 /// </summary>
-public static class KernelDiagnostics
+internal static class KernelDiagnostics
 {
     /// <summary>The runtime's view of the vector hardware, one flag per width.</summary>
     public static string HardwareSummary => string.Create(CultureInfo.InvariantCulture,
@@ -131,7 +131,7 @@ public static class KernelDiagnostics
 }
 
 /// <summary>A statistics pass kept for repeated runs; dispose it to stop its worker threads.</summary>
-public sealed class TimedPass : IDisposable
+internal sealed class TimedPass : IDisposable
 {
     private readonly StatisticsPass _pass;
 
@@ -163,5 +163,5 @@ public sealed class TimedPass : IDisposable
 /// <param name="MaxDoubleError">Largest relative error of the float64 kernels.</param>
 /// <param name="MaxSingleError">Largest relative error of the float32 kernels.</param>
 /// <param name="Passed">Both within their contracts.</param>
-public sealed record KernelSelfCheck(string Hardware, string DoubleD3, string DoubleGeneric, string SingleD3, string SingleGeneric,
+internal sealed record KernelSelfCheck(string Hardware, string DoubleD3, string DoubleGeneric, string SingleD3, string SingleGeneric,
     double MaxDoubleError, double MaxSingleError, bool Passed);
