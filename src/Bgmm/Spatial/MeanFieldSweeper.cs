@@ -1,0 +1,566 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Bgmm.Kernels;
+
+namespace Bgmm.Spatial;
+
+/// <summary>
+/// Holds q (the one per-pixel N×K array, float32, pixel-major: q[n·K + k]) and runs the mean-field
+/// E-step of SPEC §6 on it: site updates q_nk ∝ π_k N(x_n | μ_k, Σ_k) exp(β Σ_{m~n} q_mk), one colour
+/// class at a time, over fixed row bands in parallel.
+/// </summary>
+/// <remarks>
+/// <para><b>Determinism.</b> A site's update reads only its own pixel and neighbours of other colours,
+/// none of which change while its colour class is updated, so a class can be updated in any order
+/// and on any number of threads with bit-identical q. The bands (<see cref="BandPixels"/>) are fixed
+/// by the image's width alone; F's terms and the M-step's statistics are summed per band and the
+/// bands combined in band order, so F and the statistics are bit-identical for any thread count.</para>
+/// <para><b>The kernel.</b> Sites are processed in blocks of <see cref="BlockSize"/>: a scalar gather
+/// (the pixel's coordinates and the neighbour sums Σ_m q̃_mk, each neighbour row read through
+/// <see cref="MarginalRows"/>), then vectorised log-densities by the E-step's own math (precision
+/// factors: ℓ_nk = c_k − ½‖P_k(x_n − μ_k)‖², the same operations as the scalar E-step kernel) and
+/// softmax, then a scalar store of the float32 q. In the last sweep of an E-step each site's q is
+/// final once its class is done, so that sweep also sums F's terms — the site's
+/// Σ_k q̃_k (ℓ_k − log q̃_k) and β Σ_k q̃_k q̃_mk over its neighbours of lower colour, which are
+/// final already (each edge counted once, at its higher-coloured end) — and the shifted moments of
+/// the M-step with r = q̃. No other per-pixel array is kept: per thread only one block of scratch.</para>
+/// </remarks>
+internal sealed class MeanFieldSweeper
+{
+    /// <summary>Sites per block of the kernel (its scratch then fits in L1 for small K).</summary>
+    public const int BlockSize = 256;
+
+    /// <summary>
+    /// Approximate pixels per band: bands are whole rows, ⌈BandPixels / width⌉ rows each, fixed by
+    /// the width alone so that results do not depend on the thread count.
+    /// </summary>
+    public const int BandPixels = 8192;
+
+    private readonly double[][] _columns;
+    private readonly PottsGrid _grid;
+    private readonly int _k;
+    private readonly int _d;
+    private readonly float[] _q;
+    private readonly int _threads;
+    private readonly int _rowsPerBand;
+    private readonly int _bandCount;
+    private readonly double[][] _bandStatistics;
+    private readonly double[] _bandObjective;
+    private readonly LaneWidth _lanes;
+    private readonly Stack<Scratch> _pool = new();
+
+    public MeanFieldSweeper(Dataset pixels, PottsGrid grid, int components, int threads, LaneWidth lanes = LaneWidth.Auto)
+    {
+        _columns = pixels.Columns;
+        _grid = grid;
+        _k = components;
+        _d = pixels.Dimension;
+        _q = new float[checked(grid.PixelCount * components)];
+        _rowsPerBand = Math.Max(1, (BandPixels + grid.Width - 1) / grid.Width);
+        _bandCount = (grid.Height + _rowsPerBand - 1) / _rowsPerBand;
+        _threads = Math.Max(1, Math.Min(threads, _bandCount));
+        _bandStatistics = new double[_bandCount][];
+        for (int b = 0; b < _bandCount; b++) _bandStatistics[b] = new double[MixtureStatistics.Length(components, _d)];
+        _bandObjective = new double[_bandCount];
+        _lanes = LaneSelector.Resolve(lanes);
+    }
+
+    /// <summary>q, N×K pixel-major, float32 (read every row through <see cref="MarginalRows"/>).</summary>
+    public float[] Marginals => _q;
+
+    public int Components => _k;
+
+    public PottsGrid Grid => _grid;
+
+    /// <summary>q ← the responsibilities at θ (the independent-pixel E-step: every site at once, β = 0).</summary>
+    public void Initialise(EStepModel model, CancellationToken cancellationToken = default) =>
+        RunPhase(new Phase(model, 0.0, Pass.Initial, 0, []), cancellationToken);
+
+    /// <summary>
+    /// One E-step: <paramref name="sweeps"/> sweeps over the colour classes at θ. Returns the sum over
+    /// sites of F's terms except the log prior (Σ q̃(ℓ − log q̃) + β Σ_edges q̃·q̃) at the final q, and
+    /// the M-step's statistics with r = q̃.
+    /// </summary>
+    public (double SiteTerms, MixtureStatistics Statistics) EStep(EStepModel model, double beta, int sweeps,
+        CancellationToken cancellationToken = default)
+    {
+        foreach (double[] s in _bandStatistics) Array.Clear(s);
+        Array.Clear(_bandObjective);
+        ReadOnlySpan<(int Dx, int Dy)> offsets = _grid.Offsets;
+        for (int sweep = 1; sweep <= sweeps; sweep++)
+        {
+            Pass pass = sweep == sweeps ? Pass.FinalSweep : Pass.Sweep;
+            for (int colour = 0; colour < _grid.ColourCount; colour++)
+            {
+                var lower = new bool[offsets.Length];
+                for (int o = 0; o < offsets.Length; o++) lower[o] = _grid.NeighbourColour(colour, offsets[o]) < colour;
+                RunPhase(new Phase(model, beta, pass, colour, lower), cancellationToken);
+            }
+        }
+
+        double objective = 0;
+        foreach (double v in _bandObjective) objective += v;
+        var total = new double[MixtureStatistics.Length(_k, _d)];
+        foreach (double[] s in _bandStatistics)
+        {
+            MixtureStatistics.ShiftedToCentred(s, _k, _d, model.Means);
+            MixtureStatistics.MergeInto(total, s, _k, _d);
+        }
+        return (objective, new MixtureStatistics(_k, _d, total));
+    }
+
+    /// <summary>
+    /// Updates the given sites once each, in the given order, on this thread (for tests). Sites
+    /// updated in one call must be pairwise non-adjacent for the order not to matter.
+    /// </summary>
+    public void UpdateSites(EStepModel model, double beta, ReadOnlySpan<int> sites)
+    {
+        var phase = new Phase(model, beta, Pass.Sweep, 0, new bool[_grid.Offsets.Length]);
+        Scratch s = Rent();
+        int count = 0;
+        foreach (int n in sites)
+        {
+            s.X[count] = n % _grid.Width;
+            s.Y[count] = n / _grid.Width;
+            if (++count == BlockSize)
+            {
+                ProcessBlock(phase, s, count, 0);
+                count = 0;
+            }
+        }
+        if (count > 0) ProcessBlock(phase, s, count, 0);
+        Return(s);
+    }
+
+    private enum Pass
+    {
+        /// <summary>Every pixel, β = 0: q ← responsibilities.</summary>
+        Initial,
+
+        /// <summary>One colour class.</summary>
+        Sweep,
+
+        /// <summary>One colour class in the last sweep of an E-step: also sums F's terms and the statistics.</summary>
+        FinalSweep,
+    }
+
+    /// <summary>What one phase (one colour class, or the initial pass) does.</summary>
+    /// <param name="Model">θ in the kernel's form.</param>
+    /// <param name="Beta">β.</param>
+    /// <param name="Pass">Which kind of pass.</param>
+    /// <param name="Colour">The colour class updated (0 for the initial pass).</param>
+    /// <param name="Lower">For each neighbour offset, whether that neighbour has a lower colour (final sweep).</param>
+    private sealed record Phase(EStepModel Model, double Beta, Pass Pass, int Colour, bool[] Lower)
+    {
+        public bool UsesNeighbours => Pass != Pass.Initial && Beta != 0;
+    }
+
+    private void RunPhase(Phase phase, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_threads == 1)
+        {
+            for (int b = 0; b < _bandCount; b++) ProcessBand(phase, b);
+            return;
+        }
+        try
+        {
+            var options = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
+            Parallel.For(0, _bandCount, options, b => ProcessBand(phase, b));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Report the first band's error (the same one a single thread would meet first).
+            Exception first = e.InnerExceptions.OfType<SiteOutOfRangeException>().MinBy(x => x.Pixel)
+                ?? e.InnerExceptions[0];
+            ExceptionDispatchInfo.Capture(first is SiteOutOfRangeException s ? s.ToModelInput() : first).Throw();
+        }
+    }
+
+    private void ProcessBand(Phase phase, int band)
+    {
+        Scratch s = Rent();
+        try
+        {
+            int width = _grid.Width;
+            int y0 = band * _rowsPerBand, y1 = Math.Min(_grid.Height, y0 + _rowsPerBand);
+            int count = 0;
+            for (int y = y0; y < y1; y++)
+            {
+                int x0 = 0, step = 1;
+                if (phase.Pass != Pass.Initial)
+                {
+                    if (!_grid.RowHasColour(y, phase.Colour)) continue;
+                    x0 = _grid.FirstX(y, phase.Colour);
+                    step = 2;
+                }
+                for (int x = x0; x < width; x += step)
+                {
+                    s.X[count] = x;
+                    s.Y[count] = y;
+                    if (++count == BlockSize)
+                    {
+                        ProcessBlock(phase, s, count, band);
+                        count = 0;
+                    }
+                }
+            }
+            if (count > 0) ProcessBlock(phase, s, count, band);
+        }
+        catch (SiteOutOfRangeException e) when (_threads == 1)
+        {
+            throw e.ToModelInput();
+        }
+        finally
+        {
+            Return(s);
+        }
+    }
+
+    private void ProcessBlock(Phase phase, Scratch s, int count, int band)
+    {
+        int lanes = LaneSelector.Count(_lanes);
+        int padded = (count + lanes - 1) / lanes * lanes;
+        Gather(phase, s, count, padded);
+        switch (_lanes)
+        {
+            case LaneWidth.V512:
+                Update<Lanes512, Vector512<double>>(phase, s, count, padded, band);
+                break;
+            case LaneWidth.V256:
+                Update<Lanes256, Vector256<double>>(phase, s, count, padded, band);
+                break;
+            case LaneWidth.V128:
+                Update<Lanes128, Vector128<double>>(phase, s, count, padded, band);
+                break;
+            default:
+                Update<ScalarLanes, double>(phase, s, count, padded, band);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Copies the block's pixels and its neighbours' stored q rows into the scratch (a row of zeros for
+    /// a neighbour outside the image: it then adds exactly 0 to every sum), and pads the block to
+    /// whole vectors by repeating its last site.
+    /// </summary>
+    private void Gather(Phase phase, Scratch s, int count, int padded)
+    {
+        const int B = BlockSize;
+        int width = _grid.Width, height = _grid.Height, k = _k, d = _d;
+        ref double pixels = ref MemoryMarshal.GetArrayDataReference(s.Pixels);
+        for (int i = 0; i < count; i++)
+        {
+            int n = s.Y[i] * width + s.X[i];
+            for (int m = 0; m < d; m++) Unsafe.Add(ref pixels, m * B + i) = _columns[m][n];
+        }
+        for (int i = count; i < padded; i++)
+        {
+            for (int m = 0; m < d; m++) Unsafe.Add(ref pixels, m * B + i) = Unsafe.Add(ref pixels, m * B + count - 1);
+        }
+        if (!phase.UsesNeighbours) return;
+
+        ReadOnlySpan<(int Dx, int Dy)> offsets = _grid.Offsets;
+        int neighbours = offsets.Length;
+        Span<int> shift = stackalloc int[neighbours];
+        for (int o = 0; o < neighbours; o++) shift[o] = (offsets[o].Dy * width + offsets[o].Dx) * k;
+        ref float q = ref MemoryMarshal.GetArrayDataReference(_q);
+        ref float rows = ref MemoryMarshal.GetArrayDataReference(s.NeighbourRows);
+        for (int i = 0; i < count; i++)
+        {
+            int x = s.X[i], y = s.Y[i];
+            int own = (y * width + x) * k;
+            bool interior = x > 0 && y > 0 && x < width - 1 && y < height - 1;
+            for (int o = 0; o < neighbours; o++)
+            {
+                ref float destination = ref Unsafe.Add(ref rows, o * k * B + i);
+                if (interior || _grid.Contains(x + offsets[o].Dx, y + offsets[o].Dy))
+                {
+                    ref float source = ref Unsafe.Add(ref q, own + shift[o]);
+                    for (int c = 0; c < k; c++) Unsafe.Add(ref destination, c * B) = Unsafe.Add(ref source, c);
+                }
+                else
+                {
+                    for (int c = 0; c < k; c++) Unsafe.Add(ref destination, c * B) = 0f;
+                }
+            }
+        }
+        for (int i = count; i < padded; i++)
+        {
+            for (int j = 0; j < neighbours * k; j++) Unsafe.Add(ref rows, j * B + i) = Unsafe.Add(ref rows, j * B + count - 1);
+        }
+    }
+
+    /// <summary>
+    /// s_k = Σ_m q̃_mk over each site's neighbours, in <see cref="PottsGrid.Offsets"/> order, each
+    /// row read through <see cref="MarginalRows"/> (operation for operation, so bit for bit); in the
+    /// final sweep also the sum over neighbours of lower colour.
+    /// </summary>
+    private void NeighbourSums<TL, TV>(Phase phase, Scratch s, int padded)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int k = _k, w = TL.Count, neighbours = _grid.Offsets.Length;
+        bool final = phase.Pass == Pass.FinalSweep;
+        bool[] isLower = phase.Lower;
+        ref float rows = ref MemoryMarshal.GetArrayDataReference(s.NeighbourRows);
+        ref double sums = ref MemoryMarshal.GetArrayDataReference(s.Sums);
+        ref double lower = ref MemoryMarshal.GetArrayDataReference(s.LowerSums);
+        Span<TV> all = stackalloc TV[k];
+        Span<TV> low = stackalloc TV[k];
+        TV one = TL.Broadcast(1.0), zero = TL.Broadcast(0.0);
+        for (int v = 0; v < padded; v += w)
+        {
+            all.Fill(zero);
+            low.Fill(zero);
+            for (int o = 0; o < neighbours; o++)
+            {
+                ref float row = ref Unsafe.Add(ref rows, o * k * B + v);
+                TV sum = zero;
+                for (int c = 0; c < k; c++) sum = TL.Add(sum, TL.LoadSingles(ref Unsafe.Add(ref row, c * B)));
+                TV e = TL.Subtract(sum, one);
+                TV factor = TL.Add(TL.Subtract(one, e), TL.Multiply(e, e));
+                bool addLower = final && isLower[o];
+                for (int c = 0; c < k; c++)
+                {
+                    TV value = TL.Multiply(TL.LoadSingles(ref Unsafe.Add(ref row, c * B)), factor);
+                    all[c] = TL.Add(all[c], value);
+                    if (addLower) low[c] = TL.Add(low[c], value);
+                }
+            }
+            for (int c = 0; c < k; c++)
+            {
+                TL.Store(all[c], ref Unsafe.Add(ref sums, c * B + v));
+                if (final) TL.Store(low[c], ref Unsafe.Add(ref lower, c * B + v));
+            }
+        }
+    }
+
+    /// <summary>The vectorised part of a block: log-densities, softmax, store; in the final sweep F's terms and the statistics.</summary>
+    private void Update<TL, TV>(Phase phase, Scratch s, int count, int padded, int band)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int k = _k, d = _d, w = TL.Count;
+        EStepModel model = phase.Model;
+        ref double pixels = ref MemoryMarshal.GetArrayDataReference(s.Pixels);
+        ref double logDensity = ref MemoryMarshal.GetArrayDataReference(s.LogDensities);
+        ref double p = ref MemoryMarshal.GetArrayDataReference(s.Probabilities);
+        ref double sums = ref MemoryMarshal.GetArrayDataReference(s.Sums);
+        Span<TV> dx = stackalloc TV[d];
+
+        if (phase.UsesNeighbours) NeighbourSums<TL, TV>(phase, s, padded);
+
+        // ℓ_k = c_k − ½‖P_k (x − μ_k)‖², operation for operation as the scalar E-step kernel.
+        for (int c = 0; c < k; c++)
+        {
+            double constant = model.LogConstants[c];
+            if (double.IsNegativeInfinity(constant))
+            {
+                s.LogDensities.AsSpan(c * B, padded).Fill(double.NegativeInfinity);
+                continue;
+            }
+            TV cv = TL.Broadcast(constant), half = TL.Broadcast(0.5);
+            ReadOnlySpan<double> mean = model.Means.AsSpan(c * d, d);
+            ReadOnlySpan<double> factor = model.PrecisionFactors.AsSpan(c * d * d, d * d);
+            for (int v = 0; v < padded; v += w)
+            {
+                for (int m = 0; m < d; m++) dx[m] = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, m * B + v)), TL.Broadcast(mean[m]));
+                TV quad = TL.Broadcast(0.0);
+                for (int i = 0; i < d; i++)
+                {
+                    TV y = TL.Broadcast(0.0);
+                    for (int m = 0; m <= i; m++) y = TL.Add(y, TL.Multiply(TL.Broadcast(factor[i * d + m]), dx[m]));
+                    quad = TL.Add(quad, TL.Multiply(y, y));
+                }
+                TL.Store(TL.Subtract(cv, TL.Multiply(half, quad)), ref Unsafe.Add(ref logDensity, c * B + v));
+            }
+        }
+
+        // q_k ∝ exp(ℓ_k + β s_k), by the max-shifted softmax.
+        bool neighbours = phase.UsesNeighbours;
+        TV beta = TL.Broadcast(phase.Beta);
+        for (int v = 0; v < padded; v += w)
+        {
+            TV max = TL.Broadcast(double.NegativeInfinity);
+            for (int c = 0; c < k; c++)
+            {
+                TV a = TL.Load(ref Unsafe.Add(ref logDensity, c * B + v));
+                if (neighbours) a = TL.Add(a, TL.Multiply(beta, TL.Load(ref Unsafe.Add(ref sums, c * B + v))));
+                TL.Store(a, ref Unsafe.Add(ref p, c * B + v));
+                max = TL.Max(max, a);
+            }
+            if (TL.AnyNegativeInfinity(max)) throw OutOfRange(s, v, w, count);
+            TV total = TL.Broadcast(0.0);
+            for (int c = 0; c < k; c++)
+            {
+                ref double slot = ref Unsafe.Add(ref p, c * B + v);
+                TV e = TL.Exp(TL.Subtract(TL.Load(ref slot), max));
+                TL.Store(e, ref slot);
+                total = TL.Add(total, e);
+            }
+            for (int c = 0; c < k; c++)
+            {
+                ref double slot = ref Unsafe.Add(ref p, c * B + v);
+                TL.Store(TL.Divide(TL.Load(ref slot), total), ref slot);
+            }
+        }
+
+        int width = _grid.Width;
+        Span<float> q = _q;
+        for (int i = 0; i < count; i++)
+        {
+            int row = (s.Y[i] * width + s.X[i]) * k;
+            for (int c = 0; c < k; c++) q[row + c] = (float)Unsafe.Add(ref p, c * B + i);
+        }
+
+        if (phase.Pass == Pass.FinalSweep) Accumulate<TL, TV>(phase, s, count, padded, band);
+    }
+
+    /// <summary>
+    /// Final sweep: q̃ of the stored rows (as <see cref="MarginalRows.Normalise"/> computes it, bit for
+    /// bit), F's site terms and the shifted moments about μ_k, added to the band's sums.
+    /// </summary>
+    private void Accumulate<TL, TV>(Phase phase, Scratch s, int count, int padded, int band)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int k = _k, d = _d, w = TL.Count;
+        EStepModel model = phase.Model;
+        ref double pixels = ref MemoryMarshal.GetArrayDataReference(s.Pixels);
+        ref double logDensity = ref MemoryMarshal.GetArrayDataReference(s.LogDensities);
+        ref double p = ref MemoryMarshal.GetArrayDataReference(s.Probabilities);
+        ref double lower = ref MemoryMarshal.GetArrayDataReference(s.LowerSums);
+
+        TV one = TL.Broadcast(1.0);
+        for (int v = 0; v < padded; v += w)
+        {
+            TV sum = TL.Broadcast(0.0);
+            for (int c = 0; c < k; c++)
+            {
+                ref double slot = ref Unsafe.Add(ref p, c * B + v);
+                TV f = TL.RoundToSingle(TL.Load(ref slot));
+                TL.Store(f, ref slot);
+                sum = TL.Add(sum, f);
+            }
+            TV e = TL.Subtract(sum, one);
+            TV factor = TL.Add(TL.Subtract(one, e), TL.Multiply(e, e));
+            for (int c = 0; c < k; c++)
+            {
+                ref double slot = ref Unsafe.Add(ref p, c * B + v);
+                TL.Store(TL.Multiply(TL.Load(ref slot), factor), ref slot);
+            }
+        }
+        // Padding lanes carry no site: weight 0 removes them from every sum below.
+        for (int c = 0; c < k; c++) s.Probabilities.AsSpan(c * B + count, padded - count).Clear();
+
+        bool neighbours = phase.UsesNeighbours;
+        TV beta = TL.Broadcast(phase.Beta);
+        TV objective = TL.Broadcast(0.0);
+        for (int v = 0; v < padded; v += w)
+        {
+            for (int c = 0; c < k; c++)
+            {
+                TV qv = TL.Load(ref Unsafe.Add(ref p, c * B + v));
+                TV l = TL.Load(ref Unsafe.Add(ref logDensity, c * B + v));
+                // q (ℓ − log q), with 0·(anything) = 0 where q = 0 (0 log 0 = 0; ℓ may be −∞ there).
+                objective = TL.Add(objective, TL.WherePositive(qv, TL.Multiply(qv, TL.Subtract(l, TL.Log(qv)))));
+                if (neighbours) objective = TL.Add(objective, TL.Multiply(beta, TL.Multiply(qv, TL.Load(ref Unsafe.Add(ref lower, c * B + v)))));
+            }
+        }
+        _bandObjective[band] += TL.Sum(objective);
+
+        int moments = 1 + d + d * (d + 1) / 2;
+        Span<TV> acc = stackalloc TV[moments];
+        Span<TV> dx = stackalloc TV[d];
+        Span<double> statistics = _bandStatistics[band];
+        int stride = MixtureStatistics.Stride(d);
+        for (int c = 0; c < k; c++)
+        {
+            acc.Clear();
+            ReadOnlySpan<double> mean = model.Means.AsSpan(c * d, d);
+            for (int v = 0; v < padded; v += w)
+            {
+                TV r = TL.Load(ref Unsafe.Add(ref p, c * B + v));
+                acc[0] = TL.Add(acc[0], r);
+                for (int m = 0; m < d; m++) dx[m] = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, m * B + v)), TL.Broadcast(mean[m]));
+                int t = 1 + d;
+                for (int i = 0; i < d; i++)
+                {
+                    TV ri = TL.Multiply(r, dx[i]);
+                    acc[1 + i] = TL.Add(acc[1 + i], ri);
+                    for (int j = i; j < d; j++) acc[t] = TL.Add(acc[t++], TL.Multiply(ri, dx[j]));
+                }
+            }
+            Span<double> target = statistics.Slice(c * stride, stride);
+            target[0] += TL.Sum(acc[0]);
+            for (int i = 0; i < d; i++) target[1 + i] += TL.Sum(acc[1 + i]);
+            int u = 1 + d;
+            for (int i = 0; i < d; i++)
+            {
+                for (int j = i; j < d; j++) target[1 + d + i * d + j] += TL.Sum(acc[u++]);
+            }
+        }
+    }
+
+    /// <summary>The first site of the vector at <paramref name="start"/> whose a_k (stored in the probabilities) are all −∞.</summary>
+    private SiteOutOfRangeException OutOfRange(Scratch s, int start, int lanes, int count)
+    {
+        int end = Math.Min(start + lanes, count), site = end - 1;
+        for (int j = start; j < end; j++)
+        {
+            bool all = true;
+            for (int c = 0; c < _k; c++) all &= double.IsNegativeInfinity(s.Probabilities[c * BlockSize + j]);
+            if (all)
+            {
+                site = j;
+                break;
+            }
+        }
+        return new SiteOutOfRangeException(s.Y[site], s.X[site]);
+    }
+
+    private Scratch Rent()
+    {
+        lock (_pool)
+        {
+            if (_pool.Count > 0) return _pool.Pop();
+        }
+        return new Scratch(_k, _d);
+    }
+
+    private void Return(Scratch s)
+    {
+        lock (_pool) _pool.Push(s);
+    }
+
+    /// <summary>One worker's block scratch: O(K·D·BlockSize), independent of the image size.</summary>
+    private sealed class Scratch(int k, int d)
+    {
+        /// <summary>The neighbours' stored rows, [(offset·K + k)·BlockSize + site], with 16 floats of slack for wide loads.</summary>
+        public readonly float[] NeighbourRows = new float[8 * k * BlockSize + 16];
+        public readonly int[] X = new int[BlockSize];
+        public readonly int[] Y = new int[BlockSize];
+        public readonly double[] Pixels = new double[d * BlockSize];
+        public readonly double[] Sums = new double[k * BlockSize];
+        public readonly double[] LowerSums = new double[k * BlockSize];
+        public readonly double[] LogDensities = new double[k * BlockSize];
+        public readonly double[] Probabilities = new double[k * BlockSize];
+    }
+}
+
+/// <summary>A pixel whose density underflows to 0 under every component (carried out of a parallel loop).</summary>
+internal sealed class SiteOutOfRangeException(int y, int x) : Exception($"pixel ({x}, {y}) is out of range")
+{
+    public int Y { get; } = y;
+    public int X { get; } = x;
+    public long Pixel => ((long)Y << 32) | (uint)X;
+
+    public ModelInputException ToModelInput() => new("pixels",
+        $"The density of pixel (x = {X}, y = {Y}) underflows to 0 under every component: the data spans too many orders of magnitude for double precision. Rescale the data.");
+}
