@@ -111,23 +111,19 @@ public static class MeanFieldEmFitter
         }
         var ordered = new GaussianMixture(weights, components);
 
-        float[] q = sweeper.Marginals;
+        float[] planes = sweeper.DetachPlanes(order);
         var labels = new byte[n];
-        Span<float> row = k <= 256 ? stackalloc float[k] : new float[k];
-        for (int p = 0; p < n; p++)
+        for (int i = 1; i < k; i++)
         {
-            Span<float> stored = q.AsSpan(p * k, k);
-            for (int i = 0; i < k; i++) row[i] = stored[order[i]];
-            row.CopyTo(stored);
-            int best = 0;
-            for (int i = 1; i < k; i++)
+            ReadOnlySpan<float> plane = planes.AsSpan(i * n, n);
+            for (int p = 0; p < n; p++)
             {
-                if (row[i] > row[best]) best = i;
+                // Strictly greater than the best so far: ties keep the lowest k.
+                if (plane[p] > planes[labels[p] * n + p]) labels[p] = (byte)i;
             }
-            labels[p] = (byte)best;
         }
         return new SmoothedFitResult(ordered, prior, options, sweeper.Grid.Width, sweeper.Grid.Height, trace, iterations,
-            converged, prior.LogDensity(ordered), q, labels, counts, [.. empty], kernel);
+            converged, prior.LogDensity(ordered), planes, labels, counts, [.. empty], kernel);
     }
 
     private static void Validate(Dataset pixels, int width, int height, GaussianMixture start, MixturePrior prior, SmoothingOptions options)

@@ -7,7 +7,7 @@ using Bgmm.Kernels;
 namespace Bgmm.Spatial;
 
 /// <summary>
-/// Holds q (the one per-pixel N×K array, float32, pixel-major: q[n·K + k]) and runs the mean-field
+/// Holds q (the one per-pixel N×K array, float32, stored as K planes of N) and runs the mean-field
 /// E-step of SPEC §6 on it: site updates q_nk ∝ π_k N(x_n | μ_k, Σ_k) exp(β Σ_{m~n} q_mk), one colour
 /// class at a time, over fixed row bands in parallel.
 /// </summary>
@@ -17,11 +17,13 @@ namespace Bgmm.Spatial;
 /// and on any number of threads with bit-identical q. The bands (<see cref="BandPixels"/>) are fixed
 /// by the image's width alone; F's terms and the M-step's statistics are summed per band and the
 /// bands combined in band order, so F and the statistics are bit-identical for any thread count.</para>
-/// <para><b>The kernel.</b> Sites are processed in blocks of <see cref="BlockSize"/>: a scalar gather
-/// (the pixel's coordinates and the neighbour sums Σ_m q̃_mk, each neighbour row read through
-/// <see cref="MarginalRows"/>), then vectorised log-densities by the E-step's own math (precision
-/// factors: ℓ_nk = c_k − ½‖P_k(x_n − μ_k)‖², the same operations as the scalar E-step kernel) and
-/// softmax, then a scalar store of the float32 q. In the last sweep of an E-step each site's q is
+/// <para><b>The kernel.</b> Sites are processed in blocks of up to <see cref="BlockSize"/> sites of one
+/// colour in one row (every second pixel): a vectorised gather of their pixels and of their
+/// neighbours' q (q is planar, so the neighbours in one direction are every second value of a
+/// plane's row: <see cref="StridedCopy"/>), the neighbour sums Σ_m q̃_mk (each neighbour row read
+/// through <see cref="MarginalRows"/>), log-densities by the E-step's own math (precision factors:
+/// ℓ_nk = c_k − ½‖P_k(x_n − μ_k)‖², the same operations as the scalar E-step kernel) and softmax,
+/// all over vectors of sites; then a scalar store of the float32 q. In the last sweep of an E-step each site's q is
 /// final once its class is done, so that sweep also sums F's terms — the site's
 /// Σ_k q̃_k (ℓ_k − log q̃_k) and β Σ_k q̃_k q̃_mk over its neighbours of lower colour, which are
 /// final already (each edge counted once, at its higher-coloured end) — and the shifted moments of
@@ -43,6 +45,7 @@ internal sealed class MeanFieldSweeper
     private readonly int _k;
     private readonly int _d;
     private readonly float[] _q;
+    private readonly int _pixels;
     private readonly int _threads;
     private readonly int _rowsPerBand;
     private readonly int _bandCount;
@@ -57,7 +60,8 @@ internal sealed class MeanFieldSweeper
         _grid = grid;
         _k = components;
         _d = pixels.Dimension;
-        _q = new float[checked(grid.PixelCount * components)];
+        _pixels = grid.PixelCount;
+        _q = new float[checked(Slack + grid.PixelCount * components + Slack)];
         _rowsPerBand = Math.Max(1, (BandPixels + grid.Width - 1) / grid.Width);
         _bandCount = (grid.Height + _rowsPerBand - 1) / _rowsPerBand;
         _threads = Math.Max(1, Math.Min(threads, _bandCount));
@@ -67,8 +71,22 @@ internal sealed class MeanFieldSweeper
         _lanes = LaneSelector.Resolve(lanes);
     }
 
-    /// <summary>q, N×K pixel-major, float32 (read every row through <see cref="MarginalRows"/>).</summary>
-    public float[] Marginals => _q;
+    /// <summary>
+    /// Floats before the first plane and after the last, so that the vector loads of a row's
+    /// neighbours (up to 32 floats from a pixel inside the image) stay inside the array.
+    /// </summary>
+    private const int Slack = 32;
+
+    /// <summary>Plane k of q: q_nk for every pixel n (read a pixel's row through <see cref="MarginalRows"/>).</summary>
+    public Span<float> Plane(int k) => _q.AsSpan(Slack + k * _pixels, _pixels);
+
+    /// <summary>The K planes of q in the given order (the fit's result takes the array over).</summary>
+    public float[] DetachPlanes(ReadOnlySpan<int> order)
+    {
+        var planes = new float[_k * _pixels];
+        for (int i = 0; i < _k; i++) Plane(order[i]).CopyTo(planes.AsSpan(i * _pixels, _pixels));
+        return planes;
+    }
 
     public int Components => _k;
 
@@ -119,18 +137,11 @@ internal sealed class MeanFieldSweeper
     {
         var phase = new Phase(model, beta, Pass.Sweep, 0, new bool[_grid.Offsets.Length]);
         Scratch s = Rent();
-        int count = 0;
         foreach (int n in sites)
         {
-            s.X[count] = n % _grid.Width;
-            s.Y[count] = n / _grid.Width;
-            if (++count == BlockSize)
-            {
-                ProcessBlock(phase, s, count, 0);
-                count = 0;
-            }
+            s.SetBlock(n / _grid.Width, n % _grid.Width, 2);
+            ProcessBlock(phase, s, 1, 0);
         }
-        if (count > 0) ProcessBlock(phase, s, count, 0);
         Return(s);
     }
 
@@ -186,7 +197,6 @@ internal sealed class MeanFieldSweeper
         {
             int width = _grid.Width;
             int y0 = band * _rowsPerBand, y1 = Math.Min(_grid.Height, y0 + _rowsPerBand);
-            int count = 0;
             for (int y = y0; y < y1; y++)
             {
                 int x0 = 0, step = 1;
@@ -196,18 +206,13 @@ internal sealed class MeanFieldSweeper
                     x0 = _grid.FirstX(y, phase.Colour);
                     step = 2;
                 }
-                for (int x = x0; x < width; x += step)
+                int sites = (width - x0 + step - 1) / step;
+                for (int first = 0; first < sites; first += BlockSize)
                 {
-                    s.X[count] = x;
-                    s.Y[count] = y;
-                    if (++count == BlockSize)
-                    {
-                        ProcessBlock(phase, s, count, band);
-                        count = 0;
-                    }
+                    s.SetBlock(y, x0 + first * step, step);
+                    ProcessBlock(phase, s, Math.Min(BlockSize, sites - first), band);
                 }
             }
-            if (count > 0) ProcessBlock(phase, s, count, band);
         }
         catch (SiteOutOfRangeException e) when (_threads == 1)
         {
@@ -242,54 +247,42 @@ internal sealed class MeanFieldSweeper
     }
 
     /// <summary>
-    /// Copies the block's pixels and its neighbours' stored q rows into the scratch (a row of zeros for
-    /// a neighbour outside the image: it then adds exactly 0 to every sum), and pads the block to
+    /// Copies the block's pixels and its neighbours' stored q into the scratch (zeros for a neighbour
+    /// outside the image: a row of zeros then adds exactly 0 to every sum), and pads the block to
     /// whole vectors by repeating its last site.
     /// </summary>
     private void Gather(Phase phase, Scratch s, int count, int padded)
     {
         const int B = BlockSize;
         int width = _grid.Width, height = _grid.Height, k = _k, d = _d;
-        ref double pixels = ref MemoryMarshal.GetArrayDataReference(s.Pixels);
-        for (int i = 0; i < count; i++)
+        int y = s.Row, x0 = s.FirstX, step = s.Step, start = y * width + x0;
+        for (int m = 0; m < d; m++)
         {
-            int n = s.Y[i] * width + s.X[i];
-            for (int m = 0; m < d; m++) Unsafe.Add(ref pixels, m * B + i) = _columns[m][n];
-        }
-        for (int i = count; i < padded; i++)
-        {
-            for (int m = 0; m < d; m++) Unsafe.Add(ref pixels, m * B + i) = Unsafe.Add(ref pixels, m * B + count - 1);
+            Span<double> pixels = s.Pixels.AsSpan(m * B, B);
+            StridedCopy.Copy(_columns[m], start, step, pixels, count, _lanes);
+            pixels[count..padded].Fill(pixels[count - 1]);
         }
         if (!phase.UsesNeighbours) return;
 
         ReadOnlySpan<(int Dx, int Dy)> offsets = _grid.Offsets;
-        int neighbours = offsets.Length;
-        Span<int> shift = stackalloc int[neighbours];
-        for (int o = 0; o < neighbours; o++) shift[o] = (offsets[o].Dy * width + offsets[o].Dx) * k;
-        ref float q = ref MemoryMarshal.GetArrayDataReference(_q);
-        ref float rows = ref MemoryMarshal.GetArrayDataReference(s.NeighbourRows);
-        for (int i = 0; i < count; i++)
+        int xLast = x0 + step * (count - 1);
+        for (int o = 0; o < offsets.Length; o++)
         {
-            int x = s.X[i], y = s.Y[i];
-            int own = (y * width + x) * k;
-            bool interior = x > 0 && y > 0 && x < width - 1 && y < height - 1;
-            for (int o = 0; o < neighbours; o++)
+            (int dx, int dy) = offsets[o];
+            int ny = y + dy;
+            for (int c = 0; c < k; c++)
             {
-                ref float destination = ref Unsafe.Add(ref rows, o * k * B + i);
-                if (interior || _grid.Contains(x + offsets[o].Dx, y + offsets[o].Dy))
+                Span<float> rows = s.NeighbourRows.AsSpan((o * k + c) * B, B);
+                if ((uint)ny >= (uint)height)
                 {
-                    ref float source = ref Unsafe.Add(ref q, own + shift[o]);
-                    for (int c = 0; c < k; c++) Unsafe.Add(ref destination, c * B) = Unsafe.Add(ref source, c);
+                    rows[..padded].Clear();
+                    continue;
                 }
-                else
-                {
-                    for (int c = 0; c < k; c++) Unsafe.Add(ref destination, c * B) = 0f;
-                }
+                StridedCopy.Copy(_q, Slack + c * _pixels + ny * width + x0 + dx, step, rows, count, _lanes);
+                if (x0 + dx < 0) rows[0] = 0f;
+                if (xLast + dx >= width) rows[count - 1] = 0f;
+                rows[count..padded].Fill(rows[count - 1]);
             }
-        }
-        for (int i = count; i < padded; i++)
-        {
-            for (int j = 0; j < neighbours * k; j++) Unsafe.Add(ref rows, j * B + i) = Unsafe.Add(ref rows, j * B + count - 1);
         }
     }
 
@@ -410,12 +403,12 @@ internal sealed class MeanFieldSweeper
             }
         }
 
-        int width = _grid.Width;
-        Span<float> q = _q;
-        for (int i = 0; i < count; i++)
+        int start = Slack + s.Row * _grid.Width + s.FirstX, step = s.Step;
+        for (int c = 0; c < k; c++)
         {
-            int row = (s.Y[i] * width + s.X[i]) * k;
-            for (int c = 0; c < k; c++) q[row + c] = (float)Unsafe.Add(ref p, c * B + i);
+            Span<float> plane = _q.AsSpan(start + c * _pixels);
+            ReadOnlySpan<double> values = s.Probabilities.AsSpan(c * B, count);
+            for (int i = 0; i < values.Length; i++) plane[i * step] = (float)values[i];
         }
 
         if (phase.Pass == Pass.FinalSweep) Accumulate<TL, TV>(phase, s, count, padded, band);
@@ -522,7 +515,7 @@ internal sealed class MeanFieldSweeper
                 break;
             }
         }
-        return new SiteOutOfRangeException(s.Y[site], s.X[site]);
+        return new SiteOutOfRangeException(s.Row, s.FirstX + s.Step * site);
     }
 
     private Scratch Rent()
@@ -542,10 +535,17 @@ internal sealed class MeanFieldSweeper
     /// <summary>One worker's block scratch: O(K·D·BlockSize), independent of the image size.</summary>
     private sealed class Scratch(int k, int d)
     {
-        /// <summary>The neighbours' stored rows, [(offset·K + k)·BlockSize + site], with 16 floats of slack for wide loads.</summary>
+        /// <summary>The neighbours' stored q, [(offset·K + k)·BlockSize + site], with 16 floats of slack for wide loads.</summary>
         public readonly float[] NeighbourRows = new float[8 * k * BlockSize + 16];
-        public readonly int[] X = new int[BlockSize];
-        public readonly int[] Y = new int[BlockSize];
+        /// <summary>The block: sites (FirstX + Step·i, Row), i &lt; count.</summary>
+        public int Row { get; private set; }
+
+        public int FirstX { get; private set; }
+
+        public int Step { get; private set; }
+
+        public void SetBlock(int row, int firstX, int step) => (Row, FirstX, Step) = (row, firstX, step);
+
         public readonly double[] Pixels = new double[d * BlockSize];
         public readonly double[] Sums = new double[k * BlockSize];
         public readonly double[] LowerSums = new double[k * BlockSize];

@@ -12,7 +12,7 @@ namespace Bgmm.Spatial;
 /// </remarks>
 public sealed class SmoothedFitResult
 {
-    private readonly float[] _marginals;
+    private readonly float[] _marginals; // K planes of N, canonical order
     private readonly byte[] _labels;
 
     internal SmoothedFitResult(GaussianMixture mixture, MixturePrior prior, SmoothingOptions options, int width, int height,
@@ -73,11 +73,16 @@ public sealed class SmoothedFitResult
     public bool Converged { get; }
 
     /// <summary>
-    /// The marginals q_nk, N×K pixel-major (pixel n = y·width + x, then k in canonical order), as
-    /// stored: float32, each row a distribution to float rounding (the fit reads each row divided by
-    /// its sum).
+    /// The marginals q_nk of component k (canonical order) for every pixel, row-major (pixel
+    /// n = y·width + x): a probability map. Stored float32; each pixel's K values sum to 1 to float
+    /// rounding (the fit reads them divided by their sum).
     /// </summary>
-    public ReadOnlySpan<float> Marginals => _marginals;
+    public ReadOnlySpan<float> Marginal(int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, Components);
+        return _marginals.AsSpan(k * _labels.Length, _labels.Length);
+    }
 
     /// <summary>argmax_k q_nk of every pixel (ties: the lowest k), row-major, canonical component indices.</summary>
     public ReadOnlySpan<byte> Labels => _labels;
@@ -98,12 +103,14 @@ public sealed class SmoothedFitResult
     /// </summary>
     public float[] ComputeEntropy()
     {
-        int k = Components;
-        var entropy = new float[_labels.Length];
+        int k = Components, pixels = _labels.Length;
+        var entropy = new float[pixels];
+        Span<float> stored = k <= 64 ? stackalloc float[k] : new float[k];
         Span<double> row = k <= 64 ? stackalloc double[k] : new double[k];
-        for (int n = 0; n < entropy.Length; n++)
+        for (int n = 0; n < pixels; n++)
         {
-            MarginalRows.Normalise(_marginals.AsSpan(n * k, k), row);
+            for (int c = 0; c < k; c++) stored[c] = _marginals[c * pixels + n];
+            MarginalRows.Normalise(stored, row);
             double h = 0;
             foreach (double q in row)
             {

@@ -19,6 +19,37 @@ public class LanesTests
     }
 
     [Fact]
+    public void StridedCopy_EveryWidth_CopiesEveryValueOrEverySecond()
+    {
+        // Every start, count and source length up to 70, so that the vector loop's guard (its load
+        // must end inside the source) and the scalar tail are both exercised.
+        for (int length = 1; length <= 70; length++)
+        {
+            double[] doubles = [.. Enumerable.Range(0, length).Select(i => i + 0.5)];
+            float[] floats = [.. Enumerable.Range(0, length).Select(i => i + 0.25f)];
+            foreach (LaneWidth width in new[] { LaneWidth.Scalar, LaneWidth.V128, LaneWidth.V256, LaneWidth.V512 })
+            {
+                for (int step = 1; step <= 2; step++)
+                {
+                    for (int start = 0; start < length; start++)
+                    {
+                        int count = (length - start + step - 1) / step;
+                        var d = new double[count + 8];
+                        var f = new float[count + 8];
+                        StridedCopy.Copy(doubles, start, step, d, count, width);
+                        StridedCopy.Copy(floats, start, step, f, count, width);
+                        for (int i = 0; i < count; i++)
+                        {
+                            Assert.Equal(doubles[start + step * i], d[i]);
+                            Assert.Equal(floats[start + step * i], f[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void MarginalRows_AreDistributions_ToDoubleRounding()
     {
         var rng = new RandomStream(3);

@@ -28,7 +28,7 @@ public class ObjectiveTests
         {
             SmoothedFitResult fit = MeanFieldEmFitter.Fit(data, 7, 5, start, prior,
                 new SmoothingOptions { Beta = beta, Neighbours = neighbourhood, Sweeps = sweeps, MaxIterations = t, Tolerance = 0 });
-            double expected = SlowMeanField.Objective(x, 7, 5, fit.Marginals, fit.Mixture, prior, beta, neighbourhood);
+            double expected = SlowMeanField.Objective(x, 7, 5, SlowMeanField.PixelMajor(fit), fit.Mixture, prior, beta, neighbourhood);
             // 1e-12: the same sums in other orders, log-densities by Cholesky factors vs Gauss–Jordan
             // inverses, and F at q̃ read by a series for 1/Σq vs division (~1e-16 relative per term).
             Assert.True(Norms.Relative(fit.ObjectiveTrace[t], expected) < 1e-12,
@@ -44,16 +44,16 @@ public class ObjectiveTests
         double[][] x = SlowMeanField.Rows(data);
         GaussianMixture theta = SlowMeanField.RandomColourMixture(3, seed: (ulong)seed + 10);
         var sweeper = new MeanFieldSweeper(data, new PottsGrid(9, 6, neighbourhood), 3, threads: 1);
-        SlowMeanField.FillRandom(sweeper.Marginals, 3, seed: (ulong)seed);
+        SlowMeanField.FillRandom(sweeper, seed: (ulong)seed);
 
         // Corners, edges and interior sites.
         foreach (int n in new[] { 0, 8, 45, 53, 4, 27, 35, 22 })
         {
-            double[] expected = SlowMeanField.SiteUpdate(x, 9, 6, sweeper.Marginals, theta, beta, neighbourhood, n);
+            double[] expected = SlowMeanField.SiteUpdate(x, 9, 6, SlowMeanField.PixelMajor(sweeper), theta, beta, neighbourhood, n);
             sweeper.UpdateSites(new EStepModel(theta), beta, [n]);
             for (int c = 0; c < 3; c++)
             {
-                float stored = sweeper.Marginals[n * 3 + c];
+                float stored = sweeper.Plane(c)[n];
                 // The stored value is the float32 rounding of the double update: half a float ulp
                 // (2^-24 relative) plus the update's own rounding (~1e-15); 1e-45 for subnormal floats.
                 Assert.True(Math.Abs(stored - expected[c]) <= 6.0e-8 * expected[c] + 1e-45,
@@ -76,16 +76,16 @@ public class ObjectiveTests
             GaussianMixture theta = SlowMeanField.RandomColourMixture(k, seed: (ulong)(seed * 100 + trial));
             var grid = new PottsGrid(width, height, neighbourhood);
             var sweeper = new MeanFieldSweeper(data, grid, k, threads: 1);
-            SlowMeanField.FillRandom(sweeper.Marginals, k, seed: (ulong)(seed * 100 + trial));
+            SlowMeanField.FillRandom(sweeper, seed: (ulong)(seed * 100 + trial));
             var model = new EStepModel(theta);
-            double before = SlowMeanField.Objective(x, width, height, sweeper.Marginals, theta, prior, beta, neighbourhood);
+            double before = SlowMeanField.Objective(x, width, height, SlowMeanField.PixelMajor(sweeper), theta, prior, beta, neighbourhood);
 
             // Single sites in random order, then whole colour classes at once.
             for (int step = 0; step < 20; step++)
             {
                 int n = (int)rng.NextInt64(width * height);
                 sweeper.UpdateSites(model, beta, [n]);
-                double after = SlowMeanField.Objective(x, width, height, sweeper.Marginals, theta, prior, beta, neighbourhood);
+                double after = SlowMeanField.Objective(x, width, height, SlowMeanField.PixelMajor(sweeper), theta, prior, beta, neighbourhood);
                 AssertNotBelow(after, before, width * height, $"trial {trial}, site {n}");
                 before = after;
             }
@@ -93,7 +93,7 @@ public class ObjectiveTests
             {
                 int[] sites = [.. Enumerable.Range(0, width * height).Where(n => grid.Colour(n % width, n / width) == colour)];
                 sweeper.UpdateSites(model, beta, sites);
-                double after = SlowMeanField.Objective(x, width, height, sweeper.Marginals, theta, prior, beta, neighbourhood);
+                double after = SlowMeanField.Objective(x, width, height, SlowMeanField.PixelMajor(sweeper), theta, prior, beta, neighbourhood);
                 AssertNotBelow(after, before, width * height, $"trial {trial}, colour {colour}");
                 before = after;
             }

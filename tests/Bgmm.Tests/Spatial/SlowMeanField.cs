@@ -108,6 +108,45 @@ internal static class SlowMeanField
     public static double[][] Rows(Dataset data) =>
         [.. Enumerable.Range(0, data.Count).Select(i => Enumerable.Range(0, data.Dimension).Select(j => data[i, j]).ToArray())];
 
+    /// <summary>q of a fit, pixel-major (q[n·K + k]), from its planes.</summary>
+    public static float[] PixelMajor(SmoothedFitResult fit)
+    {
+        int k = fit.Components, n = fit.Width * fit.Height;
+        var q = new float[n * k];
+        for (int c = 0; c < k; c++)
+        {
+            ReadOnlySpan<float> plane = fit.Marginal(c);
+            for (int i = 0; i < n; i++) q[i * k + c] = plane[i];
+        }
+        return q;
+    }
+
+    /// <summary>q of a sweeper, pixel-major (q[n·K + k]), from its planes.</summary>
+    public static float[] PixelMajor(MeanFieldSweeper sweeper)
+    {
+        int k = sweeper.Components, n = sweeper.Grid.PixelCount;
+        var q = new float[n * k];
+        for (int c = 0; c < k; c++)
+        {
+            Span<float> plane = sweeper.Plane(c);
+            for (int i = 0; i < n; i++) q[i * k + c] = plane[i];
+        }
+        return q;
+    }
+
+    /// <summary>Random rows of q written into a sweeper's planes.</summary>
+    public static void FillRandom(MeanFieldSweeper sweeper, ulong seed)
+    {
+        int k = sweeper.Components, n = sweeper.Grid.PixelCount;
+        var q = new float[n * k];
+        FillRandom(q, k, seed);
+        for (int c = 0; c < k; c++)
+        {
+            Span<float> plane = sweeper.Plane(c);
+            for (int i = 0; i < n; i++) plane[i] = q[i * k + c];
+        }
+    }
+
     /// <summary>Random rows of q: random distributions (some entries tiny, some exactly 0), rounded to float32.</summary>
     public static void FillRandom(Span<float> q, int k, ulong seed)
     {
