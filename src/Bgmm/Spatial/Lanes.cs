@@ -26,8 +26,9 @@ internal enum LaneWidth
 /// The operations the vectorised site update needs, over lanes of doubles, as static members that
 /// the JIT specialises per implementing struct (the TensorPrimitives pattern): one generic kernel,
 /// four widths. Arithmetic is plain IEEE add, multiply and divide (no fused multiply-add), so every
-/// width rounds alike; only exp and log differ, by a few units in the last place
-/// (<see cref="Vector512.Exp(Vector512{double})"/> against <see cref="Math.Exp"/>).
+/// width rounds alike; only exp and log differ from the scalar lanes' <see cref="Math.Exp"/> and
+/// <see cref="Math.Log(double)"/>, by a few units in the last place (<see cref="VectorExp"/>,
+/// <see cref="Vector512.Log(Vector512{double})"/>).
 /// </summary>
 internal interface ILanes<TV>
     where TV : unmanaged
@@ -47,6 +48,7 @@ internal interface ILanes<TV>
     static abstract TV Multiply(TV a, TV b);
     static abstract TV Divide(TV a, TV b);
     static abstract TV Max(TV a, TV b);
+    /// <summary>exp(x) for x ≤ 0 (or −∞); vector widths flush results below 2^-1022 to 0 (<see cref="VectorExp"/>).</summary>
     static abstract TV Exp(TV x);
     static abstract TV Log(TV x);
 
@@ -92,7 +94,7 @@ internal readonly struct Lanes128 : ILanes<Vector128<double>>
     public static Vector128<double> Multiply(Vector128<double> a, Vector128<double> b) => a * b;
     public static Vector128<double> Divide(Vector128<double> a, Vector128<double> b) => a / b;
     public static Vector128<double> Max(Vector128<double> a, Vector128<double> b) => Vector128.Max(a, b);
-    public static Vector128<double> Exp(Vector128<double> x) => Vector128.Exp(x);
+    public static Vector128<double> Exp(Vector128<double> x) => VectorExp.NonPositive(x);
     public static Vector128<double> Log(Vector128<double> x) => Vector128.Log(x);
 
     public static Vector128<double> RoundToSingle(Vector128<double> x) =>
@@ -117,7 +119,7 @@ internal readonly struct Lanes256 : ILanes<Vector256<double>>
     public static Vector256<double> Multiply(Vector256<double> a, Vector256<double> b) => a * b;
     public static Vector256<double> Divide(Vector256<double> a, Vector256<double> b) => a / b;
     public static Vector256<double> Max(Vector256<double> a, Vector256<double> b) => Vector256.Max(a, b);
-    public static Vector256<double> Exp(Vector256<double> x) => Vector256.Exp(x);
+    public static Vector256<double> Exp(Vector256<double> x) => VectorExp.NonPositive(x);
     public static Vector256<double> Log(Vector256<double> x) => Vector256.Log(x);
 
     public static Vector256<double> RoundToSingle(Vector256<double> x) =>
@@ -142,7 +144,7 @@ internal readonly struct Lanes512 : ILanes<Vector512<double>>
     public static Vector512<double> Multiply(Vector512<double> a, Vector512<double> b) => a * b;
     public static Vector512<double> Divide(Vector512<double> a, Vector512<double> b) => a / b;
     public static Vector512<double> Max(Vector512<double> a, Vector512<double> b) => Vector512.Max(a, b);
-    public static Vector512<double> Exp(Vector512<double> x) => Vector512.Exp(x);
+    public static Vector512<double> Exp(Vector512<double> x) => VectorExp.NonPositive(x);
     public static Vector512<double> Log(Vector512<double> x) => Vector512.Log(x);
 
     public static Vector512<double> RoundToSingle(Vector512<double> x) =>

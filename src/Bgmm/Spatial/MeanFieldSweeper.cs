@@ -357,21 +357,12 @@ internal sealed class MeanFieldSweeper
                 s.LogDensities.AsSpan(c * B, padded).Fill(double.NegativeInfinity);
                 continue;
             }
-            TV cv = TL.Broadcast(constant), half = TL.Broadcast(0.5);
             ReadOnlySpan<double> mean = model.Means.AsSpan(c * d, d);
             ReadOnlySpan<double> factor = model.PrecisionFactors.AsSpan(c * d * d, d * d);
-            for (int v = 0; v < padded; v += w)
-            {
-                for (int m = 0; m < d; m++) dx[m] = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, m * B + v)), TL.Broadcast(mean[m]));
-                TV quad = TL.Broadcast(0.0);
-                for (int i = 0; i < d; i++)
-                {
-                    TV y = TL.Broadcast(0.0);
-                    for (int m = 0; m <= i; m++) y = TL.Add(y, TL.Multiply(TL.Broadcast(factor[i * d + m]), dx[m]));
-                    quad = TL.Add(quad, TL.Multiply(y, y));
-                }
-                TL.Store(TL.Subtract(cv, TL.Multiply(half, quad)), ref Unsafe.Add(ref logDensity, c * B + v));
-            }
+            if (d == 3)
+                LogDensities3<TL, TV>(ref pixels, ref Unsafe.Add(ref logDensity, c * B), padded, constant, mean, factor);
+            else
+                LogDensities<TL, TV>(ref pixels, ref Unsafe.Add(ref logDensity, c * B), padded, constant, mean, factor, dx);
         }
 
         // q_k ∝ exp(ℓ_k + β s_k), by the max-shifted softmax.
@@ -412,6 +403,58 @@ internal sealed class MeanFieldSweeper
         }
 
         if (phase.Pass == Pass.FinalSweep) Accumulate<TL, TV>(phase, s, count, padded, band);
+    }
+
+    /// <summary>ℓ = c − ½‖P (x − μ)‖² for one component over a block, any D.</summary>
+    private static void LogDensities<TL, TV>(ref double pixels, ref double destination, int padded, double constant,
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> factor, Span<TV> dx)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int d = mean.Length, w = TL.Count;
+        TV cv = TL.Broadcast(constant), half = TL.Broadcast(0.5);
+        for (int v = 0; v < padded; v += w)
+        {
+            for (int m = 0; m < d; m++) dx[m] = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, m * B + v)), TL.Broadcast(mean[m]));
+            TV quad = TL.Broadcast(0.0);
+            for (int i = 0; i < d; i++)
+            {
+                TV y = TL.Broadcast(0.0);
+                for (int m = 0; m <= i; m++) y = TL.Add(y, TL.Multiply(TL.Broadcast(factor[i * d + m]), dx[m]));
+                quad = TL.Add(quad, TL.Multiply(y, y));
+            }
+            TL.Store(TL.Subtract(cv, TL.Multiply(half, quad)), ref Unsafe.Add(ref destination, v));
+        }
+    }
+
+    /// <summary>
+    /// The same for D = 3 (colour) with every constant in a register: the same operations in the
+    /// same order (0 + a = a exactly), so bit for bit the general loop's and the scalar E-step's result.
+    /// </summary>
+    private static void LogDensities3<TL, TV>(ref double pixels, ref double destination, int padded, double constant,
+        ReadOnlySpan<double> mean, ReadOnlySpan<double> factor)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int w = TL.Count;
+        TV cv = TL.Broadcast(constant), half = TL.Broadcast(0.5);
+        TV m0 = TL.Broadcast(mean[0]), m1 = TL.Broadcast(mean[1]), m2 = TL.Broadcast(mean[2]);
+        TV p00 = TL.Broadcast(factor[0]);
+        TV p10 = TL.Broadcast(factor[3]), p11 = TL.Broadcast(factor[4]);
+        TV p20 = TL.Broadcast(factor[6]), p21 = TL.Broadcast(factor[7]), p22 = TL.Broadcast(factor[8]);
+        for (int v = 0; v < padded; v += w)
+        {
+            TV x0 = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, v)), m0);
+            TV x1 = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, B + v)), m1);
+            TV x2 = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, 2 * B + v)), m2);
+            TV y0 = TL.Multiply(p00, x0);
+            TV y1 = TL.Add(TL.Multiply(p10, x0), TL.Multiply(p11, x1));
+            TV y2 = TL.Add(TL.Add(TL.Multiply(p20, x0), TL.Multiply(p21, x1)), TL.Multiply(p22, x2));
+            TV quad = TL.Add(TL.Add(TL.Multiply(y0, y0), TL.Multiply(y1, y1)), TL.Multiply(y2, y2));
+            TL.Store(TL.Subtract(cv, TL.Multiply(half, quad)), ref Unsafe.Add(ref destination, v));
+        }
     }
 
     /// <summary>
@@ -475,21 +518,12 @@ internal sealed class MeanFieldSweeper
         int stride = MixtureStatistics.Stride(d);
         for (int c = 0; c < k; c++)
         {
-            acc.Clear();
             ReadOnlySpan<double> mean = model.Means.AsSpan(c * d, d);
-            for (int v = 0; v < padded; v += w)
-            {
-                TV r = TL.Load(ref Unsafe.Add(ref p, c * B + v));
-                acc[0] = TL.Add(acc[0], r);
-                for (int m = 0; m < d; m++) dx[m] = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, m * B + v)), TL.Broadcast(mean[m]));
-                int t = 1 + d;
-                for (int i = 0; i < d; i++)
-                {
-                    TV ri = TL.Multiply(r, dx[i]);
-                    acc[1 + i] = TL.Add(acc[1 + i], ri);
-                    for (int j = i; j < d; j++) acc[t] = TL.Add(acc[t++], TL.Multiply(ri, dx[j]));
-                }
-            }
+            ref double r = ref Unsafe.Add(ref p, c * B);
+            if (d == 3)
+                ShiftedMoments3<TL, TV>(ref pixels, ref r, padded, mean, acc);
+            else
+                ShiftedMoments<TL, TV>(ref pixels, ref r, padded, mean, acc, dx);
             Span<double> target = statistics.Slice(c * stride, stride);
             target[0] += TL.Sum(acc[0]);
             for (int i = 0; i < d; i++) target[1 + i] += TL.Sum(acc[1 + i]);
@@ -499,6 +533,71 @@ internal sealed class MeanFieldSweeper
                 for (int j = i; j < d; j++) target[1 + d + i * d + j] += TL.Sum(acc[u++]);
             }
         }
+    }
+
+    /// <summary>
+    /// Lane sums of r, r·(x − μ) and the upper triangle of r·(x − μ)(x − μ)ᵀ over a block, in
+    /// <paramref name="acc"/>: [Σr, Σr dx_i (i &lt; D), Σr dx_i dx_j (i ≤ j, row by row)].
+    /// </summary>
+    private static void ShiftedMoments<TL, TV>(ref double pixels, ref double r, int padded, ReadOnlySpan<double> mean, Span<TV> acc, Span<TV> dx)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int d = mean.Length, w = TL.Count;
+        acc.Fill(TL.Broadcast(0.0));
+        for (int v = 0; v < padded; v += w)
+        {
+            TV weight = TL.Load(ref Unsafe.Add(ref r, v));
+            acc[0] = TL.Add(acc[0], weight);
+            for (int m = 0; m < d; m++) dx[m] = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, m * B + v)), TL.Broadcast(mean[m]));
+            int t = 1 + d;
+            for (int i = 0; i < d; i++)
+            {
+                TV ri = TL.Multiply(weight, dx[i]);
+                acc[1 + i] = TL.Add(acc[1 + i], ri);
+                for (int j = i; j < d; j++) acc[t] = TL.Add(acc[t++], TL.Multiply(ri, dx[j]));
+            }
+        }
+    }
+
+    /// <summary>The same for D = 3 with the ten sums in registers (the same operations in the same order).</summary>
+    private static void ShiftedMoments3<TL, TV>(ref double pixels, ref double r, int padded, ReadOnlySpan<double> mean, Span<TV> acc)
+        where TL : struct, ILanes<TV>
+        where TV : unmanaged
+    {
+        const int B = BlockSize;
+        int w = TL.Count;
+        TV m0 = TL.Broadcast(mean[0]), m1 = TL.Broadcast(mean[1]), m2 = TL.Broadcast(mean[2]);
+        TV n = TL.Broadcast(0.0), s0 = n, s1 = n, s2 = n, s00 = n, s01 = n, s02 = n, s11 = n, s12 = n, s22 = n;
+        for (int v = 0; v < padded; v += w)
+        {
+            TV weight = TL.Load(ref Unsafe.Add(ref r, v));
+            TV x0 = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, v)), m0);
+            TV x1 = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, B + v)), m1);
+            TV x2 = TL.Subtract(TL.Load(ref Unsafe.Add(ref pixels, 2 * B + v)), m2);
+            n = TL.Add(n, weight);
+            TV r0 = TL.Multiply(weight, x0), r1 = TL.Multiply(weight, x1), r2 = TL.Multiply(weight, x2);
+            s0 = TL.Add(s0, r0);
+            s00 = TL.Add(s00, TL.Multiply(r0, x0));
+            s01 = TL.Add(s01, TL.Multiply(r0, x1));
+            s02 = TL.Add(s02, TL.Multiply(r0, x2));
+            s1 = TL.Add(s1, r1);
+            s11 = TL.Add(s11, TL.Multiply(r1, x1));
+            s12 = TL.Add(s12, TL.Multiply(r1, x2));
+            s2 = TL.Add(s2, r2);
+            s22 = TL.Add(s22, TL.Multiply(r2, x2));
+        }
+        acc[0] = n;
+        acc[1] = s0;
+        acc[2] = s1;
+        acc[3] = s2;
+        acc[4] = s00;
+        acc[5] = s01;
+        acc[6] = s02;
+        acc[7] = s11;
+        acc[8] = s12;
+        acc[9] = s22;
     }
 
     /// <summary>The first site of the vector at <paramref name="start"/> whose a_k (stored in the probabilities) are all −∞.</summary>

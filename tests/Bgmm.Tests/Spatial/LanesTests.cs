@@ -86,15 +86,15 @@ public class LanesTests
             for (int i = 0; i < w; i++)
             {
                 double u = rng.NextDouble();
-                input[i] = u < 0.05 ? double.NegativeInfinity : u < 0.1 ? -745 - 50 * rng.NextDouble() : -60 * rng.NextDouble();
+                input[i] = u < 0.05 ? double.NegativeInfinity : u < 0.1 ? -690 - 100 * rng.NextDouble() : u < 0.15 ? -1e-3 * rng.NextDouble() : -60 * rng.NextDouble();
             }
             TL.Store(TL.Exp(TL.Load(ref input[0])), ref output[0]);
             for (int i = 0; i < w; i++)
             {
                 double expected = Math.Exp(input[i]);
-                // A few ulp (the runtime's vector exp is documented to ~1 ulp); subnormal results to
-                // their absolute spacing.
-                Assert.True(Math.Abs(output[i] - expected) <= 4.5e-16 * expected + 1e-320, $"exp({input[i]:R}) = {output[i]:R}, expected {expected:R}");
+                // 2 ulp (4.4e-16 relative); results below 2^-1022 may be flushed to 0.
+                Assert.True(Math.Abs(output[i] - expected) <= 4.5e-16 * expected || (expected < 2.3e-308 && output[i] <= expected),
+                    $"exp({input[i]:R}) = {output[i]:R}, expected {expected:R}");
             }
 
             // log: of a normalised q̃ ∈ (1e-46, 1].
