@@ -20,7 +20,7 @@ namespace Bgmm.Spatial;
 /// (up to rounding); <see cref="SmoothingOptions.Tolerance"/> applies to it as
 /// <see cref="FitOptions.Tolerance"/> applies to L.</para>
 /// <para>Memory: q (N·K float32) is the one per-pixel array; everything else is O(K) per thread or
-/// O(K) per band of ~16 000 pixels. Results are bit-identical for any thread count.</para>
+/// O(K) per band of ~8 000 pixels. Results are bit-identical for any thread count.</para>
 /// </remarks>
 public static class MeanFieldEmFitter
 {
@@ -111,19 +111,21 @@ public static class MeanFieldEmFitter
         }
         var ordered = new GaussianMixture(weights, components);
 
-        float[] planes = sweeper.DetachPlanes(order);
+        // q stays where it is; the result reads plane order[i] as canonical component i.
+        float[] storage = sweeper.Storage;
+        int[] offsets = [.. order.Select(sweeper.PlaneOffset)];
         var labels = new byte[n];
         for (int i = 1; i < k; i++)
         {
-            ReadOnlySpan<float> plane = planes.AsSpan(i * n, n);
+            ReadOnlySpan<float> plane = storage.AsSpan(offsets[i], n);
             for (int p = 0; p < n; p++)
             {
                 // Strictly greater than the best so far: ties keep the lowest k.
-                if (plane[p] > planes[labels[p] * n + p]) labels[p] = (byte)i;
+                if (plane[p] > storage[offsets[labels[p]] + p]) labels[p] = (byte)i;
             }
         }
         return new SmoothedFitResult(ordered, prior, options, sweeper.Grid.Width, sweeper.Grid.Height, trace, iterations,
-            converged, prior.LogDensity(ordered), planes, labels, counts, [.. empty], kernel);
+            converged, prior.LogDensity(ordered), storage, offsets, labels, counts, [.. empty], kernel);
     }
 
     private static void Validate(Dataset pixels, int width, int height, GaussianMixture start, MixturePrior prior, SmoothingOptions options)
@@ -148,8 +150,8 @@ public static class MeanFieldEmFitter
             throw new ModelInputException(nameof(start), $"the starting mixture has K = {k} components: smoothing labels pixels with bytes, so K must be ≤ 256.");
         if (k > pixels.Count)
             throw new ModelInputException(nameof(start), $"K = {k} but the image has only {pixels.Count} pixels: choose K ≤ {pixels.Count}.");
-        if ((long)pixels.Count * k > Array.MaxLength)
-            throw new ModelInputException(nameof(pixels), $"N·K = {(long)pixels.Count * k} exceeds the largest array .NET allows ({Array.MaxLength}): q needs N·K values. Use a smaller image or fewer components.");
+        if ((long)pixels.Count * k > MeanFieldSweeper.MaxValues)
+            throw new ModelInputException(nameof(pixels), $"N·K = {(long)pixels.Count * k} exceeds the largest array .NET allows ({MeanFieldSweeper.MaxValues}): q needs N·K float32 values. Use a smaller image or fewer components.");
         if (prior.Weights.Alpha > 1.0)
         {
             for (int c = 0; c < k; c++)

@@ -31,7 +31,7 @@ namespace Bgmm.Spatial;
 /// </remarks>
 internal sealed class MeanFieldSweeper
 {
-    /// <summary>Sites per block of the kernel (its scratch then fits in L1 for small K).</summary>
+    /// <summary>Sites per block of the kernel (its scratch, ~38 KB for K = 2, then stays in L1).</summary>
     public const int BlockSize = 256;
 
     /// <summary>
@@ -80,13 +80,14 @@ internal sealed class MeanFieldSweeper
     /// <summary>Plane k of q: q_nk for every pixel n (read a pixel's row through <see cref="MarginalRows"/>).</summary>
     public Span<float> Plane(int k) => _q.AsSpan(Slack + k * _pixels, _pixels);
 
-    /// <summary>The K planes of q in the given order (the fit's result takes the array over).</summary>
-    public float[] DetachPlanes(ReadOnlySpan<int> order)
-    {
-        var planes = new float[_k * _pixels];
-        for (int i = 0; i < _k; i++) Plane(order[i]).CopyTo(planes.AsSpan(i * _pixels, _pixels));
-        return planes;
-    }
+    /// <summary>The array holding q and where plane k starts in it (for the fit's result, which keeps it without a copy).</summary>
+    public float[] Storage => _q;
+
+    /// <summary>Where plane k of q starts in <see cref="Storage"/>.</summary>
+    public int PlaneOffset(int k) => Slack + k * _pixels;
+
+    /// <summary>The largest N·K: q's planes and their slack must fit in one array.</summary>
+    public static long MaxValues => Array.MaxLength - 2 * Slack;
 
     public int Components => _k;
 

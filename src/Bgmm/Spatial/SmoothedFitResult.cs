@@ -12,11 +12,12 @@ namespace Bgmm.Spatial;
 /// </remarks>
 public sealed class SmoothedFitResult
 {
-    private readonly float[] _marginals; // K planes of N, canonical order
+    private readonly float[] _marginals; // K planes of N (with slack), plane of canonical k at _offsets[k]
+    private readonly int[] _offsets;
     private readonly byte[] _labels;
 
     internal SmoothedFitResult(GaussianMixture mixture, MixturePrior prior, SmoothingOptions options, int width, int height,
-        double[] trace, int iterations, bool converged, double logPrior, float[] marginals, byte[] labels,
+        double[] trace, int iterations, bool converged, double logPrior, float[] marginals, int[] offsets, byte[] labels,
         double[] componentCounts, int[] emptyComponents, string kernel)
     {
         Mixture = mixture;
@@ -29,6 +30,7 @@ public sealed class SmoothedFitResult
         Converged = converged;
         LogPrior = logPrior;
         _marginals = marginals;
+        _offsets = offsets;
         _labels = labels;
         ComponentCounts = componentCounts;
         EmptyComponents = emptyComponents;
@@ -81,7 +83,7 @@ public sealed class SmoothedFitResult
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, Components);
-        return _marginals.AsSpan(k * _labels.Length, _labels.Length);
+        return _marginals.AsSpan(_offsets[k], _labels.Length);
     }
 
     /// <summary>argmax_k q_nk of every pixel (ties: the lowest k), row-major, canonical component indices.</summary>
@@ -109,7 +111,7 @@ public sealed class SmoothedFitResult
         Span<double> row = k <= 64 ? stackalloc double[k] : new double[k];
         for (int n = 0; n < pixels; n++)
         {
-            for (int c = 0; c < k; c++) stored[c] = _marginals[c * pixels + n];
+            for (int c = 0; c < k; c++) stored[c] = _marginals[_offsets[c] + n];
             MarginalRows.Normalise(stored, row);
             double h = 0;
             foreach (double q in row)
