@@ -107,6 +107,33 @@ internal static class SmoothingStudy
     }
 
     /// <summary>
+    /// The rows as a Markdown table: noise, model, sweeps, β, mean error rate, each image's error
+    /// rate, mean iterations and mean fit time.
+    /// </summary>
+    public static string FormatTable(IReadOnlyList<Row> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("| noise σ | model | sweeps | β | error rate | per image | iterations | fit ms |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (Row r in rows)
+        {
+            string model = r.Neighbours switch
+            {
+                null => "independent",
+                Neighbourhood.Four => "Potts, 4 neighbours",
+                _ => "Potts, 8 neighbours",
+            };
+            string images = string.Join(" ", r.ErrorRates.Select(e => Percent(e)));
+            text.AppendLine(FormattableString.Invariant(
+                $"| {r.Noise:0.###} | {model} | {(r.Sweeps == 0 ? "–" : r.Sweeps)} | {r.Beta:0.###} | {Percent(r.MeanErrorRate)} | {images} | {r.MeanIterations:0.#} | {r.MeanMilliseconds:0} |"));
+        }
+        return text.ToString();
+
+        static string Percent(double x) => (100 * x).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " %";
+    }
+
+    /// <summary>
     /// The fraction of pixels whose label differs from the truth after relabelling by the permutation
     /// of 0..K−1 that agrees with the truth most (labels and truth both in 0..K−1, K ≤ 8).
     /// </summary>

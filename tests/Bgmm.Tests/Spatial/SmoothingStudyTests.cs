@@ -26,6 +26,11 @@ public class SmoothingStudyTests
         Assert.All(rows, r => Assert.InRange(r.MeanErrorRate, 0, 0.5));
         Assert.Equal(0.0, rows[0].Beta);
         Assert.Equal(0, rows[0].Sweeps);
+
+        string table = SmoothingStudy.FormatTable(rows);
+        Assert.Equal(2 + 6, table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("| 0.03 | independent | – | 0 |", table);
+        Assert.Contains("| 0.06 | Potts, 8 neighbours | 1 | 1 |", table);
     }
 
     [Fact]
