@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Bgmm.Kernels;
@@ -51,6 +50,7 @@ internal sealed class MeanFieldSweeper
     private readonly int _bandCount;
     private readonly double[][] _bandStatistics;
     private readonly double[] _bandObjective;
+    private readonly SiteOutOfRangeException?[] _bandErrors;
     private readonly LaneWidth _lanes;
     private readonly Stack<Scratch> _pool = new();
 
@@ -68,6 +68,7 @@ internal sealed class MeanFieldSweeper
         _bandStatistics = new double[_bandCount][];
         for (int b = 0; b < _bandCount; b++) _bandStatistics[b] = new double[MixtureStatistics.Length(components, _d)];
         _bandObjective = new double[_bandCount];
+        _bandErrors = new SiteOutOfRangeException?[_bandCount];
         _lanes = LaneSelector.Resolve(lanes);
     }
 
@@ -138,12 +139,22 @@ internal sealed class MeanFieldSweeper
     {
         var phase = new Phase(model, beta, Pass.Sweep, 0, new bool[_grid.Offsets.Length]);
         Scratch s = Rent();
-        foreach (int n in sites)
+        try
         {
-            s.SetBlock(n / _grid.Width, n % _grid.Width, 2);
-            ProcessBlock(phase, s, 1, 0);
+            foreach (int n in sites)
+            {
+                s.SetBlock(n / _grid.Width, n % _grid.Width, 2);
+                ProcessBlock(phase, s, 1, 0);
+            }
         }
-        Return(s);
+        catch (SiteOutOfRangeException e)
+        {
+            throw e.ToModelInput();
+        }
+        finally
+        {
+            Return(s);
+        }
     }
 
     private enum Pass
@@ -172,22 +183,21 @@ internal sealed class MeanFieldSweeper
     private void RunPhase(Phase phase, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Array.Clear(_bandErrors);
         if (_threads == 1)
         {
             for (int b = 0; b < _bandCount; b++) ProcessBand(phase, b);
-            return;
         }
-        try
+        else
         {
             var options = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellationToken };
             Parallel.For(0, _bandCount, options, b => ProcessBand(phase, b));
         }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        // Every band ran to its end or its first bad pixel; report the first band's, so the error
+        // is the one a single thread meets first, whatever the thread count.
+        foreach (SiteOutOfRangeException? error in _bandErrors)
         {
-            // Report the first band's error (the same one a single thread would meet first).
-            Exception first = e.InnerExceptions.OfType<SiteOutOfRangeException>().MinBy(x => x.Pixel)
-                ?? e.InnerExceptions[0];
-            ExceptionDispatchInfo.Capture(first is SiteOutOfRangeException s ? s.ToModelInput() : first).Throw();
+            if (error is not null) throw error.ToModelInput();
         }
     }
 
@@ -215,9 +225,9 @@ internal sealed class MeanFieldSweeper
                 }
             }
         }
-        catch (SiteOutOfRangeException e) when (_threads == 1)
+        catch (SiteOutOfRangeException e)
         {
-            throw e.ToModelInput();
+            _bandErrors[band] = e;
         }
         finally
         {
@@ -654,12 +664,11 @@ internal sealed class MeanFieldSweeper
     }
 }
 
-/// <summary>A pixel whose density underflows to 0 under every component (carried out of a parallel loop).</summary>
+/// <summary>A pixel whose density underflows to 0 under every component (recorded per band, reported after the phase).</summary>
 internal sealed class SiteOutOfRangeException(int y, int x) : Exception($"pixel ({x}, {y}) is out of range")
 {
     public int Y { get; } = y;
     public int X { get; } = x;
-    public long Pixel => ((long)Y << 32) | (uint)X;
 
     public ModelInputException ToModelInput() => new("pixels",
         $"The density of pixel (x = {X}, y = {Y}) underflows to 0 under every component: the data spans too many orders of magnitude for double precision. Rescale the data.");
