@@ -37,6 +37,50 @@ public class ObjectiveTests
     }
 
     [Theory]
+    [InlineData(1, 1, Neighbourhood.Four)]
+    [InlineData(1, 6, Neighbourhood.Four)]
+    [InlineData(6, 1, Neighbourhood.Eight)]
+    [InlineData(2, 2, Neighbourhood.Eight)]
+    [InlineData(3, 9, Neighbourhood.Eight)]
+    [InlineData(300, 2, Neighbourhood.Four)]
+    public void ObjectiveTrace_MatchesSlowReference_OnDegenerateShapes(int width, int height, Neighbourhood neighbourhood)
+    {
+        // Single rows and columns, one pixel, and a row longer than a block of the kernel.
+        int k = Math.Min(2, width * height);
+        (Dataset data, _) = SlowMeanField.Image(width, height, 2, 0.05, seed: 5);
+        double[][] x = SlowMeanField.Rows(data);
+        GaussianMixture start = SlowMeanField.RandomColourMixture(k, seed: 6);
+        SmoothedFitResult fit = MeanFieldEmFitter.Fit(data, width, height, start, SlowMeanField.ImagePrior,
+            new SmoothingOptions { Beta = 1.5, Neighbours = neighbourhood, MaxIterations = 2, Tolerance = 0 });
+        double expected = SlowMeanField.Objective(x, width, height, SlowMeanField.PixelMajor(fit), fit.Mixture,
+            SlowMeanField.ImagePrior, 1.5, neighbourhood);
+        Assert.True(Norms.Relative(fit.Objective, expected) < 1e-12, $"F = {fit.Objective:R}, reference {expected:R}");
+        Norms.AssertNonDecreasing(fit.ObjectiveTrace, width * height);
+    }
+
+    [Fact]
+    public void EmptyComponentWithAlphaOne_StaysEmpty_AndFIsFinite()
+    {
+        // α = 1 allows a weight of exactly 0: its log π is −∞, its q is 0, and 0·(−∞) counts as 0.
+        (Dataset data, _) = SlowMeanField.Image(16, 12, 2, 0.05, seed: 7);
+        MixturePrior prior = MixturePrior.Create(3, alpha: 1, nu0: 4);
+        GaussianMixture random = SlowMeanField.RandomColourMixture(3, seed: 8);
+        var start = new GaussianMixture([0.6, 0.4, 0.0], random.Means, random.Covariances);
+        SmoothedFitResult fit = MeanFieldEmFitter.Fit(data, 16, 12, start, prior,
+            new SmoothingOptions { Beta = 1, MaxIterations = 5, Tolerance = 0 });
+        Assert.All(fit.ObjectiveTrace, v => Assert.True(double.IsFinite(v)));
+        Norms.AssertNonDecreasing(fit.ObjectiveTrace, 192);
+        // The start's empty component stays empty (another may empty too: the random means are far
+        // from some of the data).
+        Assert.Contains(2, fit.EmptyComponents);
+        Assert.Equal(0.0, fit.Mixture.Weights[2]);
+        Assert.True(fit.Marginal(2).ToArray().All(q => q == 0));
+        foreach (int k in fit.EmptyComponents) Assert.True(fit.Mixture.Weights[k] <= 1e-12);
+        double expected = SlowMeanField.Objective(SlowMeanField.Rows(data), 16, 12, SlowMeanField.PixelMajor(fit), fit.Mixture, prior, 1, Neighbourhood.Four);
+        Assert.True(Norms.Relative(fit.Objective, expected) < 1e-12);
+    }
+
+    [Theory]
     [MemberData(nameof(Cases))]
     public void SiteUpdate_MatchesSlowReference(Neighbourhood neighbourhood, double beta, int seed)
     {
