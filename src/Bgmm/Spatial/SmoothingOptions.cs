@@ -13,10 +13,12 @@ public sealed record SmoothingOptions
 {
     /// <summary>Default <see cref="Sweeps"/>: 2.</summary>
     /// <remarks>
-    /// Measured on synthetic images with known segments (the smoothing study, README): 1, 2, 3 and 5
-    /// sweeps per E-step give the same labels; to convergence, 1 and 2 cost the same within ±10 %
-    /// and 3 or 5 cost 10–60 % more. Two keep each E-step's q closer to its mean-field fixed point
-    /// at θ_t, so the stopping rule on F is less easily met by a slow drift of q.
+    /// Measured (β = 2, 2 threads): 1, 2 and 3 sweeps per E-step give the same labels (at most
+    /// 0.03 % of the pixels differ). On the study's four photos (K = 2 and 3) two sweeps converge
+    /// as fast as one or faster (fox, K = 2: 286 ms in 24 iterations against 428 ms in 45) and
+    /// three gain nothing consistent; on small synthetic images one sweep is cheaper by 2–54 %
+    /// (its iterations are cheap there). Two also keep each E-step's q nearer its mean-field fixed
+    /// point at θ_t, which is what the trace reports.
     /// </remarks>
     public const int DefaultSweeps = 2;
 
