@@ -5,8 +5,9 @@ public sealed class FitResult
 {
     internal FitResult(GaussianMixture mixture, MixturePrior prior, FitOptions options, double[] trace,
         int iterations, bool converged, int restart, double[] restartLogJoints, int[] emptyComponents,
-        double[] componentCounts, double logLikelihood, long points, double totalWeight, string kernel)
+        double[] componentCounts, double logLikelihood, double logPrior, long points, double totalWeight, string kernel)
     {
+        LogPrior = logPrior;
         Mixture = mixture;
         Prior = prior;
         Options = options;
@@ -40,11 +41,14 @@ public sealed class FitResult
     /// <summary>The final log joint L = log p(X, θ̂): the last entry of the trace.</summary>
     public double LogJoint => LogJointTrace[^1];
 
-    /// <summary>log p(X | θ̂), the log-likelihood part of <see cref="LogJoint"/>.</summary>
+    /// <summary>log p(X | θ̂) = Σ_n w_n log Σ_k π_k N(x_n | μ_k, Σ_k), the log-likelihood part of <see cref="LogJoint"/>.</summary>
     public double LogLikelihood { get; }
 
-    /// <summary>log p(θ̂), the prior part of <see cref="LogJoint"/>.</summary>
-    public double LogPrior => LogJoint - LogLikelihood;
+    /// <summary>
+    /// log p(θ̂), the prior part of <see cref="LogJoint"/>. (With spatial smoothing the final entry of the
+    /// trace is the mean-field objective F, which is not the sum of this and <see cref="LogLikelihood"/>.)
+    /// </summary>
+    public double LogPrior { get; }
 
     /// <summary>EM iterations (M-steps) run by the winning restart.</summary>
     public int Iterations { get; }

@@ -160,7 +160,7 @@ public static class MapEmFitter
         }
         var ordered = new GaussianMixture(weights, components);
         return new FitResult(ordered, prior, options, best.Trace, best.Iterations, best.Converged, best.Restart,
-            finals, [.. empty], counts, best.Statistics.LogLikelihood, data.PointCount, data.TotalWeight, kernel);
+            finals, [.. empty], counts, best.Statistics.LogLikelihood, prior.LogDensity(ordered), data.PointCount, data.TotalWeight, kernel);
     }
 
     /// <summary>Descending weight; ties broken by the mean, lexicographically ascending.</summary>

@@ -6,6 +6,7 @@ using Bgmm.Cli.Rendering;
 using Bgmm.Imaging;
 using Bgmm.Plotting;
 using Bgmm.Serialization;
+using Bgmm.Spatial;
 
 namespace Bgmm.Cli.Commands;
 
@@ -18,12 +19,13 @@ internal enum CompressionMode
 }
 
 /// <summary>Settings of image segmentation beyond the model's.</summary>
-internal sealed record ImageSettings(long MaxPixels, CompressionMode Compression, Precision Precision, IReadOnlyList<int>? Background = null);
+internal sealed record ImageSettings(long MaxPixels, CompressionMode Compression, Precision Precision,
+    IReadOnlyList<int>? Background = null, SmoothingOptions? Smoothing = null);
 
 /// <summary>What one segmented image produced.</summary>
 internal sealed record SegmentationOutcome(string Input, string Folder, GaussianMixture Mixture, FitResult? Fit, string Json,
     IReadOnlyList<string> Files, RgbImage Image, TimeSpan Decode, TimeSpan FitTime, TimeSpan Outputs, bool Compressed, int Rows,
-    ModelSelectionResult? Selection = null, ForegroundSplit? Foreground = null);
+    ModelSelectionResult? Selection = null, ForegroundSplit? Foreground = null, bool Smoothed = false);
 
 /// <summary>
 /// One image through the study's pipeline: decode → pixels as RGB in [0,1] → MAP-EM (or a choice of
@@ -48,6 +50,8 @@ internal static class ImageSegmentation
         cancellationToken.ThrowIfCancellationRequested();
 
         (Dataset data, bool compressed) = Prepare(image, settings.Compression);
+        FitResult? independent = null;
+        SmoothedFitResult? smoothedResult = null;
         console.VerboseLine(compressed
             ? $"{path}: {image.Width}×{image.Height} = {image.PixelCount} pixels, {data.Count} distinct colours: fitting the colour table weighted by pixel counts (exact; --compress off to disable)"
             : $"{path}: {image.Width}×{image.Height} = {image.PixelCount} pixels, fitting every pixel");
@@ -55,13 +59,33 @@ internal static class ImageSegmentation
         var fitClock = Stopwatch.StartNew();
         ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, model, settings.Precision, cancellationToken);
         FitResult fit = modelFit.Fit;
+        int k = fit.Mixture.Components;
+        byte[] labels;
+        float[] entropy;
+        int? phaseBoundary = null;
+        if (settings.Smoothing is SmoothingOptions smoothing)
+        {
+            // The smoothing needs every pixel in place; the independent fit it starts from was exact on the colour table.
+            Dataset pixels = compressed ? image.ToDataset() : data;
+            SmoothingOptions options = smoothing with { MaxIterations = model.MaxIterations, Tolerance = model.Tolerance, Threads = model.Threads };
+            SmoothedFitResult smoothed = FitProgressDisplay.Run(console, $"{Path.GetFileName(path)} smoothing (β = {Format(smoothing.Beta)})", options.MaxIterations, 1,
+                progress => MeanFieldEmFitter.Fit(pixels, image.Width, image.Height, fit.Mixture, modelFit.Prior, options, progress, cancellationToken));
+            phaseBoundary = fit.LogJointTrace.Count;
+            independent = fit;
+            fit = smoothed.CombineWith(fit, pixels);
+            labels = smoothed.Labels.ToArray();
+            entropy = smoothed.ComputeEntropy();
+            smoothedResult = smoothed;
+        }
+        else
+        {
+            labels = PixelLabels(fit.Mixture, data, image);
+            entropy = PixelEntropies(fit.Mixture, data);
+        }
         TimeSpan fitTime = fitClock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
 
         var outputClock = Stopwatch.StartNew();
-        int k = fit.Mixture.Components;
-        byte[] labels = PixelLabels(fit.Mixture, data, image);
-        float[] entropy = PixelEntropies(fit.Mixture, data);
         ForegroundSplit split = settings.Background is null
             ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, k)
             : ForegroundSplit.Given(labels, settings.Background, k);
@@ -70,14 +94,18 @@ internal static class ImageSegmentation
             WriteImageProperties(w, path, image, compressed, data.Count, decode, fitTime);
             WriteForeground(w, split);
             if (modelFit.Selection is not null) ModelFitting.WriteSelection(w, modelFit.Selection);
+            if (smoothedResult is not null) WriteSmoothing(w, smoothedResult, independent!, phaseBoundary!.Value);
         });
         string name = Path.GetFileName(path);
-        WriteImageOutputs(outputs, image, labels, k, json, fit.LogJointTrace, $"{name}: log joint per EM iteration (K = {k})", split, entropy,
+        string traceTitle = smoothedResult is null
+            ? $"{name}: log joint per EM iteration (K = {k})"
+            : $"{name}: log joint, then the smoothed objective F (K = {k}, β = {Format(smoothedResult.Options.Beta)})";
+        WriteImageOutputs(outputs, image, labels, k, json, fit.LogJointTrace, traceTitle, split, entropy, phaseBoundary,
             extra: modelFit.Selection is null ? null : [("criterion.png", () => ModelFitting.CriterionPng(modelFit.Selection, name))]);
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
         return new SegmentationOutcome(path, outputs.Folder, fit.Mixture, fit, json, files, image, decode, fitTime, outputClock.Elapsed,
-            compressed, data.Count, modelFit.Selection, split);
+            compressed, data.Count, modelFit.Selection, split, smoothedResult is not null);
     }
 
     /// <summary>The dataset to fit: the distinct-colour table when it pays (or is asked for), else every pixel.</summary>
@@ -142,6 +170,23 @@ internal static class ImageSegmentation
         if (extra is not null) files.AddRange(extra);
         outputs.AddAll(files);
     }
+
+    internal static void WriteSmoothing(Utf8JsonWriter w, SmoothedFitResult smoothed, FitResult independent, int phaseStart)
+    {
+        w.WriteStartObject("smoothing");
+        w.WriteNumber("beta", smoothed.Options.Beta);
+        w.WriteNumber("neighbours", (int)smoothed.Options.Neighbours);
+        w.WriteNumber("sweeps", smoothed.Options.Sweeps);
+        w.WriteNumber("iterations", smoothed.Iterations);
+        w.WriteBoolean("converged", smoothed.Converged);
+        w.WriteNumber("objective", smoothed.Objective);
+        w.WriteNumber("trace_start", phaseStart);
+        w.WriteNumber("independent_iterations", independent.Iterations);
+        w.WriteNumber("independent_log_joint", independent.LogJoint);
+        w.WriteEndObject();
+    }
+
+    private static string Format(double x) => x.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
 
     internal static void WriteForeground(Utf8JsonWriter w, ForegroundSplit split)
     {

@@ -30,8 +30,13 @@ internal static class ResultTable
         return table;
     }
 
-    public static string Summary(FitResult fit, TimeSpan elapsed)
+    public static string Summary(FitResult fit, TimeSpan elapsed, bool smoothed = false)
     {
+        if (smoothed)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{fit.Iterations} iterations in all, {(fit.Converged ? "converged" : "not converged")}; final mean-field objective F {fit.LogJoint:F4} (independent-pixel log-likelihood at θ {fit.LogLikelihood:F4}, log prior {fit.LogPrior:F4}); {Seconds(elapsed)}");
+        }
         string converged = fit.Converged
             ? "converged"
             : fit.Options.Tolerance == 0 ? "fixed iteration count (tolerance 0)" : "not converged (iteration limit reached)";

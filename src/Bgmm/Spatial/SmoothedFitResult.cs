@@ -122,4 +122,24 @@ public sealed class SmoothedFitResult
         }
         return entropy;
     }
+
+    /// <summary>
+    /// The whole fit in the shape of a <see cref="FitResult"/> (and so of result.json): this mixture,
+    /// the trace L of <paramref name="independent"/> followed by F, the iterations of both phases, and
+    /// the independent phase's restarts. Its <see cref="FitResult.LogJoint"/> is the final F, its
+    /// <see cref="FitResult.LogPrior"/> log p(θ) and its <see cref="FitResult.LogLikelihood"/> the
+    /// independent-pixel log-likelihood of the pixels at the smoothed θ (so BIC keeps its meaning).
+    /// </summary>
+    /// <param name="independent">The independent-pixel fit this smoothing started from.</param>
+    /// <param name="pixels">The pixels the smoothing was fitted to.</param>
+    public FitResult CombineWith(FitResult independent, Dataset pixels)
+    {
+        ArgumentNullException.ThrowIfNull(independent);
+        ArgumentNullException.ThrowIfNull(pixels);
+        double[] trace = [.. independent.LogJointTrace, .. ObjectiveTrace];
+        double logLikelihood = MixtureStatistics.Compute(pixels, Mixture, Options.Threads).LogLikelihood;
+        return new FitResult(Mixture, Prior, independent.Options, trace, independent.Iterations + Iterations, Converged,
+            independent.Restart, [.. independent.RestartLogJoints], [.. EmptyComponents], [.. ComponentCounts],
+            logLikelihood, LogPrior, independent.Points, independent.TotalWeight, Kernel);
+    }
 }
