@@ -5,14 +5,15 @@ namespace Bgmm.Cli.Rendering;
 
 /// <summary>
 /// Shows a fit's progress: a live bar (restart, iteration, log joint) on an interactive terminal,
-/// plain lines when output is redirected (every 100 iterations, with <c>--verbose</c>), nothing with <c>--quiet</c>.
+/// plain lines when output is redirected (one every few seconds of a long fit; every 100 iterations
+/// with <c>--verbose</c>), nothing with <c>--quiet</c>.
 /// </summary>
 internal static class FitProgressDisplay
 {
     public static T Run<T>(CliConsole console, string label, int maxIterations, int restarts, Func<IProgress<FitProgress>?, T> work)
     {
         if (!console.ShowNormal) return work(null);
-        if (!console.Interactive) return work(console.ShowVerbose ? new PlainLines(console, label) : null);
+        if (!console.Interactive) return work(new PlainLines(console, label));
 
         T result = default!;
         console.Human.Progress()
@@ -42,13 +43,19 @@ internal static class FitProgressDisplay
 
     private sealed class PlainLines(CliConsole console, string label) : IProgress<FitProgress>
     {
+        /// <summary>A redirected long fit says how it is doing this often.</summary>
+        private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private TimeSpan _last;
+
         public void Report(FitProgress p)
         {
-            if (p.Iteration % 100 == 0 && (p.Iteration > 0 || p.Restarts > 1))
-            {
-                console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{label}: restart {p.Restart + 1}/{p.Restarts}, iteration {p.Iteration}, log joint {p.LogJoint:F4}"));
-            }
+            bool hundred = console.ShowVerbose && p.Iteration % 100 == 0 && p.Iteration > 0;
+            if (!hundred && _clock.Elapsed - _last < Interval) return;
+            _last = _clock.Elapsed;
+            string restart = p.Restarts > 1 ? $"restart {p.Restart + 1}/{p.Restarts}, " : "";
+            console.Line(string.Create(CultureInfo.InvariantCulture, $"{label}: {restart}iteration {p.Iteration}, log joint {p.LogJoint:F4}"));
         }
     }
 }
