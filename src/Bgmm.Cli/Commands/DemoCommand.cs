@@ -57,7 +57,7 @@ internal sealed class DemoCommand
         console.Line("");
         ToyCommand.Run(console, 0, Path.Combine(root, "toy"), cancellationToken);
         console.Line("");
-        console.Line($"demo outputs are in {root}: scene.png (the generated input), scene/ (its segmentation: segments.png, labels.png, log_joint.png, result.json), toy/ (toy.png, log_joint.png, result.json)");
+        console.Line($"demo outputs are in {root}: scene.png (the generated input), scene/ (its segmentation: segments.png, labels.png, mask.png, cutout.png, uncertainty.png, log_joint.png, result.json), toy/ (toy.png, log_joint.png, result.json)");
         return ExitCodes.Success;
     }
 }
