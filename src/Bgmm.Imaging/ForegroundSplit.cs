@@ -1,8 +1,12 @@
-namespace Bgmm.Cli.Commands;
+namespace Bgmm.Imaging;
 
 /// <summary>Which components of a segmentation are background, and how much of the image is foreground.</summary>
-internal sealed record ForegroundSplit(bool[] IsBackground, double Share, bool ByBorderRule)
+/// <param name="IsBackground">For each component k, whether it is background.</param>
+/// <param name="Share">The fraction of pixels whose component is foreground.</param>
+/// <param name="ByBorderRule">Whether the border rule decided (else the caller named the background).</param>
+public sealed record ForegroundSplit(bool[] IsBackground, double Share, bool ByBorderRule)
 {
+    /// <summary>The foreground components, in increasing order.</summary>
     public IReadOnlyList<int> ForegroundComponents => [.. Enumerable.Range(0, IsBackground.Length).Where(k => !IsBackground[k])];
 
     /// <summary>
@@ -10,8 +14,13 @@ internal sealed record ForegroundSplit(bool[] IsBackground, double Share, bool B
     /// first and last row and column) exceeds its share of the whole image — background touches the
     /// frame more than its size alone explains, an object in the middle touches it less.
     /// </summary>
+    /// <param name="labels">One component index per pixel, row-major (length width·height).</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="components">K.</param>
     public static ForegroundSplit ByBorder(ReadOnlySpan<byte> labels, int width, int height, int components)
     {
+        LabelChecks.Labels(labels, LabelChecks.PixelCount(width, height), components);
         var total = new long[components];
         var border = new long[components];
         foreach (byte l in labels) total[l]++;
@@ -35,14 +44,20 @@ internal sealed record ForegroundSplit(bool[] IsBackground, double Share, bool B
         return new ForegroundSplit(background, ForegroundShare(labels, background), true);
     }
 
-    /// <summary>The user's choice (<c>--background k1,k2</c>).</summary>
+    /// <summary>The caller's choice of background components (the command line's <c>--background k1,k2</c>).</summary>
+    /// <param name="labels">One component index per pixel.</param>
+    /// <param name="backgroundComponents">The background components, each in 0..K−1.</param>
+    /// <param name="components">K.</param>
+    /// <exception cref="ModelInputException">A component number is outside 0..K−1.</exception>
     public static ForegroundSplit Given(ReadOnlySpan<byte> labels, IReadOnlyList<int> backgroundComponents, int components)
     {
+        ArgumentNullException.ThrowIfNull(backgroundComponents);
+        LabelChecks.Labels(labels, labels.Length, components);
         var background = new bool[components];
         foreach (int k in backgroundComponents)
         {
             if (k < 0 || k >= components)
-                throw new UserError($"--background {k}: there is no component {k}; components are 0..{components - 1}.");
+                throw new ModelInputException("background", $"--background {k}: there is no component {k}; components are 0..{components - 1}.");
             background[k] = true;
         }
         return new ForegroundSplit(background, ForegroundShare(labels, background), false);
