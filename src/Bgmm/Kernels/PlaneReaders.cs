@@ -14,14 +14,15 @@ internal interface IPlaneReader
     static abstract int ElementSize { get; }
 
     /// <summary>
-    /// Whether a load converts (bytes to lanes): then a block's coordinates are converted once and
-    /// kept, instead of loaded again for every component.
+    /// Whether a load widens stored integers to lanes: the lanes then hold v, the coordinate times
+    /// <see cref="Dataset.PlaneScale"/> (false for double columns, whose scale is 1).
     /// </summary>
     static abstract bool Converts { get; }
 
     /// <summary>
     /// Whether the kernels should prefetch the plane ahead of a block: worth it for double columns
-    /// (one cache line per 8 rows); byte planes are 8× denser and the hardware prefetcher keeps up.
+    /// (one cache line per 8 rows); byte planes are 8× denser, the hardware prefetcher keeps up, and
+    /// a prefetch per vector load would mostly hit lines already requested (measured slower).
     /// </summary>
     static abstract bool Prefetches { get; }
 

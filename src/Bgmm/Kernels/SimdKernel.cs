@@ -22,6 +22,18 @@ namespace Bgmm.Kernels;
 /// centred layout at the end of the chunk). Vector accumulators are added to per-lane float64 sums
 /// after every block and the lanes are summed in a fixed order at the end of the call, so the
 /// result depends on the rows alone, never on the thread that ran them.</para>
+/// <para><b>Storage.</b> Rows come as double columns or as byte planes (8-bit images, 3 bytes per
+/// pixel instead of 24; <see cref="Dataset.FromBytePlanes"/>), read through an <see cref="IPlaneReader"/>
+/// that the JIT specialises, so each storage runs the same generic block code. Bytes are widened in
+/// registers (<see cref="IVectorOps{TV}.LoadBytes"/>: vpmovzxbd + vcvtdq2pd/ps) and never divided:
+/// the kernel works in units of 1/s (v = s·x, s = <see cref="Dataset.PlaneScale"/> = 255), with the
+/// model scaled once per call (s·μ_k and Q_k/s, so that Q_k/s·(v − s·μ_k) = Q_k(x − μ_k)); the moments
+/// summed in those units are rescaled at the end of the call (÷s, ÷s²) and moved from the shift the
+/// lanes subtracted, fl(s·μ_k)/s, to μ_k by an exactly computed δ (<see cref="ShiftOffsets"/>). Each
+/// of these steps rounds once per call, not per row, so byte planes agree with double columns of the
+/// same values v/255 to the same ~1e-15. For double columns s = 1 and δ = 0 in float64: every step is
+/// exact and the path is unchanged. (In float32 the lanes' shift is μ_k rounded to float, which δ now
+/// corrects for double columns too.)</para>
 /// <para><b>Tail and bad rows.</b> The last n mod Count rows run as one padded vector whose extra
 /// lanes have weight 0. A block in which some row has density 0 under every component (m = −∞) is
 /// redone by <see cref="ScalarKernel"/>, which skips such rows of weight 0 and rejects the others
@@ -29,14 +41,17 @@ namespace Bgmm.Kernels;
 /// <para><b>Accuracy contract</b> (tested in tests/Bgmm.Tests/Kernels; relative = normwise
 /// ‖a − b‖∞/‖b‖∞ against <see cref="ScalarKernel"/>, the float64 reference with the library's exp/log).
 /// float64 (the default): statistics within 1e-9 per iteration and the log-likelihood within 1e-10 on
-/// the study's images; measured ≤ 7.0e-15 (N_k, x̄_k, W_k per component) and ≤ 4.4e-15 (L) on fox, cow,
-/// owl and zebra, per pixel and compressed, five iterations at K = 3; ≤ 2.3e-15 on random data of every
-/// length 0..257, every width, D = 1..5, K = 1..6 (tested at 1e-12). Fits from the reference fixtures'
-/// inits (synthetic_3d, owl K = 2, 3, cow K = 2; 100 iterations) reproduce trace and parameters to 1e-9.
+/// the study's images; measured ≤ 7.1e-15 (N_k, x̄_k, W_k per component) and ≤ 4.4e-15 (L) on fox, cow,
+/// owl and zebra, per pixel (byte planes and double columns) and compressed, five iterations at K = 3;
+/// ≤ 2.3e-15 on random double columns and ≤ 6.1e-15 on random byte planes of every length 0..257, every
+/// width, D = 1..5, K = 1..6 (tested at 1e-12). Fits from the reference fixtures' inits (synthetic_3d,
+/// owl K = 2, 3, cow K = 2; 100 iterations) reproduce trace and parameters to 1e-9 on either storage.
 /// float32 (<see cref="Precision.Single"/>): float32 inside a block, float64 block sums (flushed every
-/// ≤ 512 rows) and merges; within 5e-6 per iteration, measured ≤ 1.0e-6 on random data and ≤ 1.4e-6 on
-/// the images; its fits stop at tol ≥ 1e-6 (where float64 stops, ±1 iteration) and its fixed point is
-/// the float64 optimum to 1.9e-6 (owl, K = 2; the contract is 1e-4).</para>
+/// ≤ 512 rows) and merges; within 5e-6 per iteration, measured ≤ 1.0e-6 on random double columns,
+/// ≤ 1.5e-6 on random byte planes (4.1e-6 for one row alone whose log-likelihood is 0.33: 1.4e-6
+/// nats), ≤ 1.4e-6 (double columns) and ≤ 3.0e-6 (byte planes) on the
+/// images; its fits stop at tol ≥ 1e-6 (where float64 stops, ±1 iteration) and its fixed point is
+/// the float64 optimum to 2.9e-6 (owl, K = 2; the contract is 1e-4).</para>
 /// <para><b>Speed</b> (this project's 2-core AMD EPYC Zen 5, AVX-512; single-thread CPU time, fox.png
 /// every pixel, K = 2, best of many runs on a machine shared with other jobs): float64 1.84 ns per row
 /// (0.92 per row per component), float32 1.47; the same code on Vector256 with EVEX
@@ -347,6 +362,18 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
     }
 
     /// <summary>
+    /// Whether phase 1 keeps a block's loaded coordinates in the scratch for phase 2, instead of
+    /// phase 2 loading them again for every component: only when a load narrows doubles to float
+    /// (two cache lines and a narrowing per vector). Byte planes are loaded again: their block is
+    /// in L1 (1.5 KB for D = 3), and a load is one widening load and one conversion, cheaper than a
+    /// store and a reload of the converted vector (measured on fox.png, K = 2 and 3: 4–20 % faster
+    /// in float64 and float32).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool KeepsCoordinates<TPlanes>()
+        where TPlanes : struct, IPlaneReader => TOps.NarrowsOnLoad && !TPlanes.Converts;
+
+    /// <summary>
     /// One vector of a plane (rows <paramref name="offset"/> on), and for double columns a prefetch of
     /// the same lines <see cref="PrefetchDistance"/> rows on.
     /// </summary>
@@ -395,7 +422,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             nint offset = (nint)i * n;
             TV u0 = LoadAndPrefetch<TPlanes>(ref x0, offset), u1 = LoadAndPrefetch<TPlanes>(ref x1, offset), u2 = LoadAndPrefetch<TPlanes>(ref x2, offset);
             TV v0 = LoadAndPrefetch<TPlanes>(ref x0, offset + n), v1 = LoadAndPrefetch<TPlanes>(ref x1, offset + n), v2 = LoadAndPrefetch<TPlanes>(ref x2, offset + n);
-            if (TOps.NarrowsOnLoad || TPlanes.Converts)
+            if (KeepsCoordinates<TPlanes>())
             {
                 Unsafe.Add(ref a0, i) = u0;
                 Unsafe.Add(ref a1, i) = u1;
@@ -425,7 +452,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         {
             nint offset = (nint)i * n;
             TV v0 = LoadAndPrefetch<TPlanes>(ref x0, offset), v1 = LoadAndPrefetch<TPlanes>(ref x1, offset), v2 = LoadAndPrefetch<TPlanes>(ref x2, offset);
-            if (TOps.NarrowsOnLoad || TPlanes.Converts)
+            if (KeepsCoordinates<TPlanes>())
             {
                 Unsafe.Add(ref a0, i) = v0;
                 Unsafe.Add(ref a1, i) = v1;
@@ -461,7 +488,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             {
                 TV r = TOps.Multiply(Unsafe.Add(ref ea, j), Unsafe.Add(ref s0, j));
                 TV v0, v1, v2;
-                if (TOps.NarrowsOnLoad || TPlanes.Converts)
+                if (KeepsCoordinates<TPlanes>())
                 {
                     v0 = Unsafe.Add(ref a0, j);
                     v1 = Unsafe.Add(ref a1, j);
@@ -621,7 +648,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         /// <summary>w/s per vector of rows.</summary>
         public Span<TV> Scales;
 
-        /// <summary>The block's coordinates when a load converts (<see cref="IVectorOps{TV}.NarrowsOnLoad"/>, <see cref="IPlaneReader.Converts"/>): D × Stride.</summary>
+        /// <summary>The block's coordinates when <see cref="KeepsCoordinates{TPlanes}"/>: D × Stride.</summary>
         public Span<TV> Coordinates;
 
         /// <summary>The generic path's centred point and sums.</summary>
