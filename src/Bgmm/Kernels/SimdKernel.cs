@@ -53,8 +53,10 @@ namespace Bgmm.Kernels;
 /// images; its fits stop at tol ≥ 1e-6 (where float64 stops, ±1 iteration) and its fixed point is
 /// the float64 optimum to 2.9e-6 (owl, K = 2; the contract is 1e-4).</para>
 /// <para><b>Speed</b> (this project's 2-core AMD EPYC Zen 5, AVX-512; single-thread CPU time, fox.png
-/// every pixel, K = 2, best of many runs on a machine shared with other jobs): float64 1.84 ns per row
-/// (0.92 per row per component), float32 1.47; the same code on Vector256 with EVEX
+/// every pixel, K = 2, best of many runs on a machine shared with other jobs): on the image's byte
+/// planes float64 1.67 ns per row (0.84 per row per component), float32 1.01; on the same values as
+/// double columns, in the same runs, 1.79 and 1.32 (earlier, with a misaligned scratch: 1.84 and
+/// 1.47). On double columns, the same code on Vector256 with EVEX
 /// (DOTNET_PreferredVectorBitWidth=256) 3.3 / 1.8, on AVX2 (DOTNET_EnableAVX512=0) 3.8 / 2.1, on
 /// Vector128 without FMA (DOTNET_EnableAVX2=0) 10.1 / 6.0. bgmm bench prints the current figures.</para>
 /// </remarks>
