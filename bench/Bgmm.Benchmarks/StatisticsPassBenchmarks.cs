@@ -16,8 +16,12 @@ public class StatisticsPassBenchmarks
     private TimedPass? _pass;
     private GaussianMixture? _mixture;
 
-    /// <summary>"generated" (427 200 random colour pixels, fox's size) or "fox.png" (skipped when ../shared is absent).</summary>
-    [Params("generated", "fox.png")]
+    /// <summary>
+    /// "generated" (427 200 random colour pixels, fox's size, double columns), "fox.png" (its byte
+    /// planes, as RgbImage.ToDataset gives them) or "fox.png doubles" (the same values as double
+    /// columns); generated data when ../shared is absent.
+    /// </summary>
+    [Params("generated", "fox.png", "fox.png doubles")]
     public string Data { get; set; } = "generated";
 
     [Params(2, 3, 4)]
@@ -33,7 +37,7 @@ public class StatisticsPassBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Dataset data = Data == "generated" ? Generated(427_200) : LoadShared(Data);
+        Dataset data = Data == "generated" ? Generated(427_200) : LoadShared(Data.Split(' ')[0], asDoubles: Data.EndsWith(" doubles", StringComparison.Ordinal));
         _mixture = MapEmFitter.Fit(data, MixturePrior.Create(3, alpha: 100, nu0: 4), new FitOptions(K) { MaxIterations = 10, Tolerance = 0, Seed = 1 }).Mixture;
         _pass = KernelDiagnostics.CreatePass(data, K, Precision, Threads);
     }
@@ -44,15 +48,16 @@ public class StatisticsPassBenchmarks
     [Benchmark]
     public double Pass() => _pass!.Run(_mixture!).LogLikelihood;
 
-    private static Dataset LoadShared(string file)
+    private static Dataset LoadShared(string file, bool asDoubles)
     {
         for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
         {
             if (File.Exists(Path.Combine(dir, "Bgmm.slnx")))
             {
                 string path = Path.Combine(dir, "..", "shared", "images", file);
-                if (File.Exists(path)) return ImageLoader.Load(path).ToDataset();
-                break;
+                if (!File.Exists(path)) break;
+                Dataset pixels = ImageLoader.Load(path).ToDataset();
+                return asDoubles ? Dataset.WrapColumns([.. Enumerable.Range(0, 3).Select(j => pixels.Column(j).ToArray())]) : pixels;
             }
         }
         Console.WriteLine($"../shared/images/{file} is absent: timing generated data under its name instead.");

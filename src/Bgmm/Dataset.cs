@@ -8,20 +8,54 @@ namespace Bgmm;
 /// identical points, and weight 0 removes it from the fit.
 /// </summary>
 /// <remarks>
-/// A dataset may be a compressed view of a larger one (<see cref="Compress"/>): each distinct row
+/// <para>Storage is either D columns of doubles or, for 8-bit images, D planes of bytes v standing for
+/// the coordinates v / s (s = 255 for images: <see cref="FromBytePlanes"/>), 1 byte per coordinate
+/// instead of 8. The kernels read byte planes directly and convert in registers; every other member
+/// (the indexer, <see cref="CopyRow"/>, <see cref="Compress"/>, …) gives the exact IEEE quotients
+/// v / s, so both storages of the same values behave alike.</para>
+/// <para>A dataset may be a compressed view of a larger one (<see cref="Compress"/>): each distinct row
 /// stands for all the source points equal to it, with their summed weight. It then remembers which
 /// source point became which row, so random initialisation draws from the source points and gives
-/// the same initial mixture as the uncompressed data.
+/// the same initial mixture as the uncompressed data.</para>
 /// </remarks>
 public sealed class Dataset
 {
-    private readonly double[][] _columns;
+    /// <summary>The double columns, or null when the data is stored as byte planes.</summary>
+    private readonly double[][]? _columns;
+
+    /// <summary>The byte planes (null for double columns): plane j's byte v is coordinate j = v / <see cref="_divisor"/>.</summary>
+    private readonly byte[][]? _planes;
+
+    /// <summary>v / <see cref="_divisor"/> for v = 0..255, each an IEEE quotient (byte planes only).</summary>
+    private readonly double[]? _table;
+
+    private readonly double _divisor;
+
+    /// <summary>Byte planes only: the columns <see cref="Column"/> built on first use.</summary>
+    private readonly double[]?[]? _materialised;
+
     private readonly double[]? _weights;
     private readonly int[]? _sourceRows;
 
     private Dataset(double[][] columns, int count, double[]? weights, int[]? sourceRows, long pointCount, double totalWeight)
+        : this(count, weights, sourceRows, pointCount, totalWeight)
     {
         _columns = columns;
+        _divisor = 1.0;
+    }
+
+    private Dataset(byte[][] planes, double divisor, int count, double[]? weights, int[]? sourceRows, long pointCount, double totalWeight)
+        : this(count, weights, sourceRows, pointCount, totalWeight)
+    {
+        _planes = planes;
+        _divisor = divisor;
+        _table = new double[256];
+        for (int v = 0; v < _table.Length; v++) _table[v] = v / divisor;
+        _materialised = new double[planes.Length][];
+    }
+
+    private Dataset(int count, double[]? weights, int[]? sourceRows, long pointCount, double totalWeight)
+    {
         Count = count;
         _weights = weights;
         _sourceRows = sourceRows;
@@ -33,7 +67,7 @@ public sealed class Dataset
     public int Count { get; }
 
     /// <summary>D, the number of coordinates per point.</summary>
-    public int Dimension => _columns.Length;
+    public int Dimension => _columns?.Length ?? _planes!.Length;
 
     /// <summary>
     /// Number of input points with weight &gt; 0: for a compressed dataset, of the source points,
@@ -51,7 +85,26 @@ public sealed class Dataset
     public bool IsCompressed => _sourceRows is not null;
 
     /// <summary>Column j (coordinate j of every row), length <see cref="Count"/>.</summary>
-    public ReadOnlySpan<double> Column(int j) => _columns[j];
+    /// <remarks>
+    /// A dataset stored as byte planes (<see cref="FromBytePlanes"/>) builds a column of doubles on the
+    /// first call for each j (8 bytes per row, kept for the dataset's lifetime; safe to call from several
+    /// threads, which then all get the same column). The fitter and the kernels never call it: prefer the
+    /// indexer or <see cref="CopyRow"/> where a copy of every coordinate would cost too much memory.
+    /// </remarks>
+    public ReadOnlySpan<double> Column(int j)
+    {
+        if (_columns is not null) return _columns[j];
+        double[]? column = Volatile.Read(ref _materialised![j]);
+        if (column is null)
+        {
+            byte[] plane = _planes![j];
+            double[] table = _table!;
+            var built = GC.AllocateUninitializedArray<double>(plane.Length);
+            for (int i = 0; i < plane.Length; i++) built[i] = table[plane[i]];
+            column = Interlocked.CompareExchange(ref _materialised[j], built, null) ?? built;
+        }
+        return column;
+    }
 
     /// <summary>The weights, or an empty span when every weight is 1.</summary>
     public ReadOnlySpan<double> Weights => _weights;
@@ -60,12 +113,19 @@ public sealed class Dataset
     public double Weight(int i) => _weights is null ? 1.0 : _weights[i];
 
     /// <summary>Coordinate j of row i.</summary>
-    public double this[int i, int j] => _columns[j][i];
+    public double this[int i, int j] => _columns is not null ? _columns[j][i] : _table![_planes![j][i]];
 
     /// <summary>Copies row i into <paramref name="destination"/> (length D).</summary>
     public void CopyRow(int i, Span<double> destination)
     {
-        for (int j = 0; j < _columns.Length; j++) destination[j] = _columns[j][i];
+        if (_columns is not null)
+        {
+            for (int j = 0; j < _columns.Length; j++) destination[j] = _columns[j][i];
+            return;
+        }
+        double[] table = _table!;
+        byte[][] planes = _planes!;
+        for (int j = 0; j < planes.Length; j++) destination[j] = table[planes[j][i]];
     }
 
     /// <summary>
@@ -95,7 +155,16 @@ public sealed class Dataset
     /// <summary>Whether rows a and b have equal coordinates.</summary>
     internal bool RowsEqual(int a, int b)
     {
-        foreach (double[] c in _columns)
+        if (_planes is not null)
+        {
+            // Distinct bytes are distinct quotients v / s: compare the bytes.
+            foreach (byte[] p in _planes)
+            {
+                if (p[a] != p[b]) return false;
+            }
+            return true;
+        }
+        foreach (double[] c in _columns!)
         {
             if (c[a] != c[b]) return false;
         }
@@ -108,7 +177,26 @@ public sealed class Dataset
     /// </summary>
     public ReadOnlySpan<int> SourceRows => _sourceRows;
 
-    internal double[][] Columns => _columns;
+    /// <summary>Whether the coordinates are stored as byte planes (<see cref="FromBytePlanes"/>).</summary>
+    internal bool HasBytePlanes => _planes is not null;
+
+    /// <summary>
+    /// The storage the kernels read: D double columns (a <c>double[][]</c>) or D byte planes (a
+    /// <c>byte[][]</c>), each of length <see cref="Count"/>; stored value v stands for v / <see cref="PlaneScale"/>.
+    /// </summary>
+    internal Array[] Planes => _columns is not null ? _columns : _planes!;
+
+    /// <summary>The divisor s of the stored values: 1 for double columns, 255 for 8-bit images.</summary>
+    internal double PlaneScale => _divisor;
+
+    /// <summary>The double columns (null when stored as byte planes).</summary>
+    internal double[][]? DoubleColumns => _columns;
+
+    /// <summary>The byte planes (null when stored as double columns).</summary>
+    internal byte[][]? BytePlanes => _planes;
+
+    /// <summary>v / s for v = 0..255 (byte planes only; null for double columns).</summary>
+    internal double[]? ByteTable => _table;
 
     /// <summary>Builds a dataset from rows (each of length D). The values are copied and validated.</summary>
     /// <param name="rows">N rows of D finite values.</param>
@@ -184,6 +272,40 @@ public sealed class Dataset
     }
 
     /// <summary>
+    /// A dataset stored as D planes of bytes, 1 byte per coordinate (8-bit images: the fitter's default
+    /// input, 3 bytes per pixel instead of 24): byte v of plane j is coordinate j = v /
+    /// <paramref name="scaleDivisor"/>, the IEEE quotient in double (SPEC §4: v/255.0 for 8-bit
+    /// channels). Takes ownership of the planes (no copy): do not change them afterwards.
+    /// </summary>
+    /// <remarks>
+    /// Every member reads the same values a dataset of double columns holding the quotients would
+    /// (<see cref="Column"/> builds such a column on first use); fits, statistics and labels agree with
+    /// that dataset's to rounding (the kernels work in units of 1/<paramref name="scaleDivisor"/> to
+    /// convert the bytes in registers without a division per value).
+    /// </remarks>
+    /// <param name="planes">D ≥ 1 planes of equal length N ≥ 1.</param>
+    /// <param name="weights">Optional N non-negative finite weights, not all zero (copied).</param>
+    /// <param name="scaleDivisor">s, finite and positive: 255 for 8-bit colour channels.</param>
+    public static Dataset FromBytePlanes(byte[][] planes, double[]? weights = null, double scaleDivisor = 255.0)
+    {
+        ArgumentNullException.ThrowIfNull(planes);
+        if (!double.IsFinite(scaleDivisor) || scaleDivisor <= 0)
+            throw new ArgumentOutOfRangeException(nameof(scaleDivisor), scaleDivisor, "the divisor must be finite and positive (255 for 8-bit channels).");
+        if (planes.Length == 0) throw new ModelInputException("data", "no planes: D must be ≥ 1.");
+        int n = planes[0]?.Length ?? 0;
+        for (int j = 0; j < planes.Length; j++)
+        {
+            byte[] p = planes[j] ?? throw new ModelInputException("data", $"plane {j} is null.");
+            if (p.Length != n)
+                throw new ModelInputException("data", $"plane {j} has {p.Length} values but plane 0 has {n}: all planes must have the same length.");
+        }
+        if (n == 0) throw Empty();
+        double[]? copy = weights is null ? null : (double[])weights.Clone();
+        (long points, double total) = CheckWeights(copy, n);
+        return new Dataset((byte[][])planes.Clone(), scaleDivisor, n, copy, null, points, total);
+    }
+
+    /// <summary>
     /// A compressed view in which identical rows (bitwise-equal coordinates) are one row whose
     /// weight is their summed weight. Fitting it gives the same iterates as fitting this dataset
     /// (up to rounding in the order of summation), with less work when values repeat.
@@ -191,7 +313,7 @@ public sealed class Dataset
     public Dataset Compress()
     {
         int d = Dimension;
-        var rowOf = new Dictionary<RowKey, int>(new RowKeyComparer(_columns));
+        var rowOf = new Dictionary<RowKey, int>(new RowKeyComparer(this));
         var sourceRows = new int[IsCompressed ? _sourceRows!.Length : Count];
         var firstSource = new List<int>();
         var summed = new List<double>();
@@ -216,10 +338,21 @@ public sealed class Dataset
         {
             distinctOf.CopyTo(sourceRows, 0);
         }
+        if (_planes is not null)
+        {
+            // Byte planes stay byte planes: the distinct rows' bytes, with the same divisor.
+            var planes = new byte[d][];
+            for (int j = 0; j < d; j++)
+            {
+                planes[j] = new byte[firstSource.Count];
+                for (int r = 0; r < firstSource.Count; r++) planes[j][r] = _planes[j][firstSource[r]];
+            }
+            return new Dataset(planes, _divisor, firstSource.Count, summed.ToArray(), sourceRows, PointCount, TotalWeight);
+        }
         var columns = NewColumns(d, firstSource.Count);
         for (int r = 0; r < firstSource.Count; r++)
         {
-            for (int j = 0; j < d; j++) columns[j][r] = _columns[j][firstSource[r]];
+            for (int j = 0; j < d; j++) columns[j][r] = _columns![j][firstSource[r]];
         }
         return new Dataset(columns, firstSource.Count, summed.ToArray(), sourceRows, PointCount, TotalWeight);
     }
@@ -242,7 +375,7 @@ public sealed class Dataset
         {
             if (distinct.Weight(r) > 0) points++;
         }
-        return new Dataset(distinct._columns, distinct.Count, distinct._weights, sourceRows, points, distinct.TotalWeight);
+        return new Dataset(distinct._columns!, distinct.Count, distinct._weights, sourceRows, points, distinct.TotalWeight);
     }
 
     private static Dataset Create(double[][] columns, int n, double[]? weights)
@@ -260,6 +393,13 @@ public sealed class Dataset
                 }
             }
         }
+        (long points, double total) = CheckWeights(weights, n);
+        return new Dataset(columns, n, weights, null, points, total);
+    }
+
+    /// <summary>Validates optional weights for n rows; returns the number of positive weights and their sum.</summary>
+    private static (long Points, double Total) CheckWeights(double[]? weights, int n)
+    {
         long points = n;
         double total = n;
         if (weights is not null)
@@ -281,7 +421,7 @@ public sealed class Dataset
             if (!double.IsFinite(total))
                 throw new ModelInputException(nameof(weights), "the weights sum to infinity: scale them down.");
         }
-        return new Dataset(columns, n, weights, null, points, total);
+        return (points, total);
     }
 
     private static double[][] NewColumns(int d, int n)
@@ -298,11 +438,13 @@ public sealed class Dataset
 
     private readonly record struct RowKey(int Row);
 
-    private sealed class RowKeyComparer(double[][] columns) : IEqualityComparer<RowKey>
+    /// <summary>Bitwise equality of rows (for byte planes: of their bytes, which is the same).</summary>
+    private sealed class RowKeyComparer(Dataset data) : IEqualityComparer<RowKey>
     {
         public bool Equals(RowKey a, RowKey b)
         {
-            foreach (double[] c in columns)
+            if (data._planes is not null) return data.RowsEqual(a.Row, b.Row);
+            foreach (double[] c in data._columns!)
             {
                 if (BitConverter.DoubleToInt64Bits(c[a.Row]) != BitConverter.DoubleToInt64Bits(c[b.Row])) return false;
             }
@@ -312,7 +454,14 @@ public sealed class Dataset
         public int GetHashCode(RowKey key)
         {
             var hash = new HashCode();
-            foreach (double[] c in columns) hash.Add(BitConverter.DoubleToInt64Bits(c[key.Row]));
+            if (data._planes is not null)
+            {
+                foreach (byte[] p in data._planes) hash.Add(p[key.Row]);
+            }
+            else
+            {
+                foreach (double[] c in data._columns!) hash.Add(BitConverter.DoubleToInt64Bits(c[key.Row]));
+            }
             return hash.ToHashCode();
         }
     }

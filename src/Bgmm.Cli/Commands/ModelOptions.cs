@@ -98,11 +98,12 @@ internal sealed record ModelSettings(
         int d = data.Dimension;
         var mean = new double[d];
         double total = data.TotalWeight;
+        // Through the indexer, not Column(j): a byte-plane dataset (an 8-bit image) would build a
+        // column of doubles per coordinate.
         for (int j = 0; j < d; j++)
         {
-            ReadOnlySpan<double> c = data.Column(j);
             double s = 0;
-            for (int i = 0; i < data.Count; i++) s += data.Weight(i) * c[i];
+            for (int i = 0; i < data.Count; i++) s += data.Weight(i) * data[i, j];
             mean[j] = s / total;
         }
         var cov = new double[d, d];
@@ -110,9 +111,8 @@ internal sealed record ModelSettings(
         {
             for (int b = 0; b <= a; b++)
             {
-                ReadOnlySpan<double> ca = data.Column(a), cb = data.Column(b);
                 double s = 0;
-                for (int i = 0; i < data.Count; i++) s += data.Weight(i) * (ca[i] - mean[a]) * (cb[i] - mean[b]);
+                for (int i = 0; i < data.Count; i++) s += data.Weight(i) * (data[i, a] - mean[a]) * (data[i, b] - mean[b]);
                 cov[a, b] = cov[b, a] = s / total / Math.Pow(k, 2.0 / d);
             }
         }

@@ -130,7 +130,7 @@ internal sealed class ImageOptions
 {
     public Option<long> MaxPixels { get; } = new("--max-pixels")
     {
-        Description = "Refuse images with more pixels than this (checked from the header before decoding). Memory use is about 40 bytes per pixel.",
+        Description = "Refuse images with more pixels than this (checked from the header before decoding). Memory use is about 30 bytes per pixel.",
         DefaultValueFactory = _ => ImageLoader.DefaultMaxPixels,
     };
 

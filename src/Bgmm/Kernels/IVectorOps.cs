@@ -7,9 +7,10 @@ namespace Bgmm.Kernels;
 /// a few instructions (the TensorPrimitives pattern: <c>ISimdVector</c> is not public in .NET 10).
 /// </summary>
 /// <remarks>
-/// Data always arrive as double columns; the float variants narrow them in registers
-/// (<see cref="LoadPlane"/> reads <see cref="Count"/> doubles) and widen their block sums back to double
-/// (<see cref="AddToLanes"/>), so the per-chunk statistics are float64 in every variant.
+/// Data arrive as double columns or byte planes (<see cref="IPlaneReader"/>); the float variants narrow
+/// doubles in registers (<see cref="LoadPlane"/> reads <see cref="Count"/> doubles), every variant
+/// widens bytes exactly (<see cref="LoadBytes"/>), and the float variants widen their block sums back to
+/// double (<see cref="AddToLanes"/>), so the per-chunk statistics are float64 in every variant.
 /// </remarks>
 internal interface IVectorOps<TV>
     where TV : unmanaged
@@ -41,6 +42,9 @@ internal interface IVectorOps<TV>
 
     /// <summary><see cref="Count"/> consecutive doubles from <paramref name="source"/> (narrowed to float in the float variants).</summary>
     static abstract TV LoadPlane(ref double source);
+
+    /// <summary><see cref="Count"/> consecutive bytes from <paramref name="source"/>, each converted exactly to a lane (0..255).</summary>
+    static abstract TV LoadBytes(ref byte source);
 
     static abstract TV Add(TV a, TV b);
 

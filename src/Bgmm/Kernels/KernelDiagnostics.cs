@@ -35,8 +35,9 @@ internal static class KernelDiagnostics
 
     /// <summary>
     /// Runs the kernels this machine selects (float64 and float32; D = 3 and generic D = 2 and 5;
-    /// K = 1, 3, 6 with a component of weight 0; weighted and unweighted; lengths 0..40, 257 and 4103)
-    /// against the scalar float64 reference, and reports the largest normwise relative errors.
+    /// K = 1, 3, 6 with a component of weight 0; weighted and unweighted; double columns and byte
+    /// planes; lengths 0..40, 257 and 4103) against the scalar float64 reference, and reports the
+    /// largest normwise relative errors.
     /// It passes when float64 is within 1e-12 and float32 within 5e-6 (the kernels' contracts on
     /// such well-conditioned data).
     /// </summary>
@@ -50,13 +51,16 @@ internal static class KernelDiagnostics
             {
                 foreach (bool weighted in new[] { false, true })
                 {
-                    (Dataset data, GaussianMixture mixture) = SelfCheckCase(d, k, weighted, 4103, (ulong)(d * 100 + k * 10 + (weighted ? 1 : 0)));
-                    var model = new EStepModel(mixture);
-                    foreach (int n in lengths)
+                    ulong seed = (ulong)(d * 100 + k * 10 + (weighted ? 1 : 0));
+                    foreach ((Dataset data, GaussianMixture mixture) in new[] { SelfCheckCase(d, k, weighted, 4103, seed), SelfCheckByteCase(d, k, weighted, 4103, seed) })
                     {
-                        double[] expected = Accumulate(ScalarKernel.Instance, model, data, n);
-                        worstDouble = Math.Max(worstDouble, RelativeError(Accumulate(KernelSelector.Select(d, Precision.Double), model, data, n), expected));
-                        worstSingle = Math.Max(worstSingle, RelativeError(Accumulate(KernelSelector.Select(d, Precision.Single), model, data, n), expected));
+                        var model = new EStepModel(mixture);
+                        foreach (int n in lengths)
+                        {
+                            double[] expected = Accumulate(ScalarKernel.Instance, model, data, n);
+                            worstDouble = Math.Max(worstDouble, RelativeError(Accumulate(KernelSelector.Select(d, Precision.Double), model, data, n), expected));
+                            worstSingle = Math.Max(worstSingle, RelativeError(Accumulate(KernelSelector.Select(d, Precision.Single), model, data, n), expected));
+                        }
                     }
                 }
             }
@@ -127,6 +131,62 @@ internal static class KernelDiagnostics
         double total = weights.Sum();
         for (int c = 0; c < k; c++) weights[c] /= total;
         return (Dataset.WrapColumns(columns, w), new GaussianMixture(weights, means, covariances));
+    }
+
+    /// <summary>
+    /// Byte planes like an 8-bit image's (coordinate v/255): up to three clusters, v = round(128 + 24·z)
+    /// clamped to 0..255 with z = cluster·(1, −½, 1, …) + 0.6·N(0, 1), and a mixture that fits them
+    /// (each component of positive weight near a cluster, every cluster covered, covariances about
+    /// the clusters'; component 1 of weight 0 when K ≥ 3). As on images, nearly every row has a density
+    /// well above 1, so every prefix of rows has a log-likelihood far from 0 and its relative error
+    /// stays meaningful (<see cref="SelfCheckCase"/>'s random mixture, scaled to [0, 1], crosses 0).
+    /// </summary>
+    internal static (Dataset Data, GaussianMixture Mixture) SelfCheckByteCase(int d, int k, bool weighted, int n, ulong seed)
+    {
+        const double offset = 128, gain = 24, f = gain / 255;
+        var rng = new RandomStream(seed + 0x9E3779B97F4A7C15UL);
+        int live = k >= 3 ? k - 1 : k, clusters = Math.Min(live, 3);
+        var planes = new byte[d][];
+        for (int j = 0; j < d; j++) planes[j] = new byte[n];
+        for (int i = 0; i < n; i++)
+        {
+            int cluster = i % clusters;
+            for (int j = 0; j < d; j++)
+            {
+                double z = cluster * (j % 2 == 0 ? 1.0 : -0.5) + 0.6 * rng.NextGaussian();
+                planes[j][i] = (byte)Math.Clamp(Math.Round(offset + gain * z), 0, 255);
+            }
+        }
+        double[]? w = weighted ? [.. Enumerable.Range(0, n).Select(i => i % 7 == 3 ? 0.0 : 0.25 + 3 * rng.NextDouble())] : null;
+        var weights = new double[k];
+        var means = new double[k][];
+        var covariances = new double[k][,];
+        for (int c = 0, at = 0; c < k; c++)
+        {
+            bool empty = k >= 3 && c == 1;
+            weights[c] = empty ? 0.0 : 0.5 + rng.NextDouble();
+            double centre = empty ? 1.5 : at++ % clusters;
+            means[c] = [.. Enumerable.Range(0, d).Select(j => (offset + gain * (centre * (j % 2 == 0 ? 1.0 : -0.5) + 0.2 * rng.NextGaussian())) / 255)];
+            var a = new double[d, d];
+            for (int i = 0; i < d; i++)
+            {
+                for (int j = 0; j < d; j++) a[i, j] = 0.3 * rng.NextGaussian();
+            }
+            var cov = new double[d, d];
+            for (int i = 0; i < d; i++)
+            {
+                for (int j = 0; j < d; j++)
+                {
+                    double v = i == j ? 0.3 : 0.0;
+                    for (int m = 0; m < d; m++) v += a[i, m] * a[j, m];
+                    cov[i, j] = f * f * v;
+                }
+            }
+            covariances[c] = cov;
+        }
+        double total = weights.Sum();
+        for (int c = 0; c < k; c++) weights[c] /= total;
+        return (Dataset.FromBytePlanes(planes, w), new GaussianMixture(weights, means, covariances));
     }
 }
 

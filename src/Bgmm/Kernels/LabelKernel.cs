@@ -11,6 +11,13 @@ namespace Bgmm.Kernels;
 /// are the natural-log ones times log2 e, so a tie within a few ulps may resolve differently from
 /// <see cref="GaussianMixture.Predict(ReadOnlySpan{double})"/>; exact ties go to the lowest k in both.
 /// </summary>
+/// <remarks>
+/// Byte planes (<see cref="Dataset.FromBytePlanes"/>) are widened in registers and divided by the
+/// plane scale lane by lane: the IEEE quotient, so every coordinate and score, and hence every label,
+/// is bit for bit the one of double columns holding v / s. (The statistics kernel avoids that division
+/// by working in units of 1/s; labelling runs once per fit, where exact agreement is worth the few
+/// divisions per row.)
+/// </remarks>
 internal static class LabelKernel
 {
     /// <summary>Rows per parallel chunk (below two chunks the caller's thread does all).</summary>
@@ -22,7 +29,7 @@ internal static class LabelKernel
         int chunks = (n + ChunkRows - 1) / ChunkRows;
         if (chunks < 2 || Environment.ProcessorCount == 1)
         {
-            LabelRange(model, data.Columns, 0, n, labels);
+            LabelRange(model, data, 0, n, labels);
             return;
         }
         fixed (byte* pointer = labels)
@@ -31,35 +38,40 @@ internal static class LabelKernel
             Parallel.For(0, chunks, chunk =>
             {
                 int start = chunk * ChunkRows, end = Math.Min(n, start + ChunkRows);
-                LabelRange(model, data.Columns, start, end, new Span<byte>((byte*)address, n));
+                LabelRange(model, data, start, end, new Span<byte>((byte*)address, n));
             });
         }
     }
 
     /// <summary>Rows [start, end) on the widest accelerated width (or <paramref name="width"/>).</summary>
-    public static void LabelRange(EStepModel model, double[][] columns, int start, int end, Span<byte> labels, KernelWidth? width = null)
+    public static void LabelRange(EStepModel model, Dataset data, int start, int end, Span<byte> labels, KernelWidth? width = null)
     {
-        switch (width ?? KernelSelector.BestWidth)
-        {
-            case KernelWidth.Vector512:
-                start = LabelVectors<Ops512Double, Vector512<double>>(model, columns, start, end, labels);
-                break;
-            case KernelWidth.Vector256:
-                start = LabelVectors<Ops256Double, Vector256<double>>(model, columns, start, end, labels);
-                break;
-            case KernelWidth.Vector128:
-                start = LabelVectors<Ops128Double, Vector128<double>>(model, columns, start, end, labels);
-                break;
-        }
-        LabelScalar(model, columns, start, end, labels);
+        if (data.HasBytePlanes)
+            start = LabelVectors<BytePlaneReader>(model, data, start, end, labels, width ?? KernelSelector.BestWidth);
+        else
+            start = LabelVectors<DoublePlaneReader>(model, data, start, end, labels, width ?? KernelSelector.BestWidth);
+        LabelScalar(model, data, start, end, labels);
     }
+
+    /// <summary>Whole vectors of rows on <paramref name="width"/>; returns the first row left.</summary>
+    private static int LabelVectors<TPlanes>(EStepModel model, Dataset data, int start, int end, Span<byte> labels, KernelWidth width)
+        where TPlanes : struct, IPlaneReader => width switch
+    {
+        KernelWidth.Vector512 => LabelVectors<Ops512Double, Vector512<double>, TPlanes>(model, data, start, end, labels),
+        KernelWidth.Vector256 => LabelVectors<Ops256Double, Vector256<double>, TPlanes>(model, data, start, end, labels),
+        KernelWidth.Vector128 => LabelVectors<Ops128Double, Vector128<double>, TPlanes>(model, data, start, end, labels),
+        _ => start,
+    };
 
     /// <summary>Whole vectors of rows from <paramref name="start"/>; returns the first row left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int LabelVectors<TOps, TV>(EStepModel model, double[][] columns, int start, int end, Span<byte> labels)
+    private static int LabelVectors<TOps, TV, TPlanes>(EStepModel model, Dataset data, int start, int end, Span<byte> labels)
         where TOps : struct, IVectorOps<TV>
         where TV : unmanaged
+        where TPlanes : struct, IPlaneReader
     {
+        Array[] planes = data.Planes;
+        TV scale = TOps.Broadcast(data.PlaneScale);
         int k = model.K, d = model.D, lanes = TOps.Count;
         int perComponent = d + d * (d + 1) / 2 + 1;
         Span<TV> parameters = k * perComponent <= 256 ? stackalloc TV[k * perComponent] : new TV[k * perComponent];
@@ -79,7 +91,12 @@ internal static class LabelKernel
         int row = start;
         for (; end - row >= lanes; row += lanes)
         {
-            for (int j = 0; j < d; j++) point[j] = TOps.LoadPlane(ref columns[j][row]);
+            for (int j = 0; j < d; j++)
+            {
+                TV v = TPlanes.Load<TOps, TV>(ref MemoryMarshal.GetArrayDataReference(planes[j]), row);
+                // Bytes: v / s by IEEE division, exactly the dataset's coordinate.
+                point[j] = TPlanes.Converts ? TOps.Divide(v, scale) : v;
+            }
             TV best = TOps.Zero, index = TOps.Zero;
             for (int c = 0; c < k; c++)
             {
@@ -110,7 +127,7 @@ internal static class LabelKernel
         return row;
     }
 
-    private static void LabelScalar(EStepModel model, double[][] columns, int start, int end, Span<byte> labels)
+    private static void LabelScalar(EStepModel model, Dataset data, int start, int end, Span<byte> labels)
     {
         int k = model.K, d = model.D;
         Span<double> centred = d <= 64 ? stackalloc double[d] : new double[d];
@@ -120,7 +137,7 @@ internal static class LabelKernel
             int label = 0;
             for (int c = 0; c < k; c++)
             {
-                for (int j = 0; j < d; j++) centred[j] = columns[j][row] - model.Means[c * d + j];
+                for (int j = 0; j < d; j++) centred[j] = data[row, j] - model.Means[c * d + j];
                 double t = model.Log2Constants[c];
                 for (int i = 0; i < d; i++)
                 {

@@ -3,6 +3,8 @@ namespace Bgmm.Kernels;
 /// <summary>
 /// The portable kernel for any D and K: plain double loops with the library's exp and log. It is
 /// the fallback on machines without SIMD and the reference the vectorised kernels are tested against.
+/// Byte planes are read through the dataset's table of quotients v / s, so it gives bit for bit the
+/// same result on a byte-plane dataset as on double columns holding those quotients.
 /// </summary>
 internal sealed class ScalarKernel : IStatisticsKernel
 {
@@ -14,7 +16,9 @@ internal sealed class ScalarKernel : IStatisticsKernel
     {
         int k = model.K, d = model.D, stride = MixtureStatistics.Stride(d);
         ReadOnlySpan<double> means = model.Means, factors = model.PrecisionFactors, constants = model.LogConstants;
-        double[][] columns = data.Columns;
+        double[][]? columns = data.DoubleColumns;
+        byte[][]? planes = data.BytePlanes;
+        double[]? table = data.ByteTable;
         ReadOnlySpan<double> weights = data.Weights;
         bool weighted = !weights.IsEmpty;
 
@@ -27,7 +31,14 @@ internal sealed class ScalarKernel : IStatisticsKernel
         {
             double w = weighted ? weights[n] : 1.0;
             if (w == 0) continue;
-            for (int j = 0; j < d; j++) x[j] = columns[j][n];
+            if (columns is not null)
+            {
+                for (int j = 0; j < d; j++) x[j] = columns[j][n];
+            }
+            else
+            {
+                for (int j = 0; j < d; j++) x[j] = table![planes![j][n]];
+            }
 
             double max = double.NegativeInfinity;
             for (int c = 0; c < k; c++)

@@ -22,6 +22,18 @@ namespace Bgmm.Kernels;
 /// centred layout at the end of the chunk). Vector accumulators are added to per-lane float64 sums
 /// after every block and the lanes are summed in a fixed order at the end of the call, so the
 /// result depends on the rows alone, never on the thread that ran them.</para>
+/// <para><b>Storage.</b> Rows come as double columns or as byte planes (8-bit images, 3 bytes per
+/// pixel instead of 24; <see cref="Dataset.FromBytePlanes"/>), read through an <see cref="IPlaneReader"/>
+/// that the JIT specialises, so each storage runs the same generic block code. Bytes are widened in
+/// registers (<see cref="IVectorOps{TV}.LoadBytes"/>: vpmovzxbd + vcvtdq2pd/ps) and never divided:
+/// the kernel works in units of 1/s (v = s·x, s = <see cref="Dataset.PlaneScale"/> = 255), with the
+/// model scaled once per call (s·μ_k and Q_k/s, so that Q_k/s·(v − s·μ_k) = Q_k(x − μ_k)); the moments
+/// summed in those units are rescaled at the end of the call (÷s, ÷s²) and moved from the shift the
+/// lanes subtracted, fl(s·μ_k)/s, to μ_k by an exactly computed δ (<see cref="ShiftOffsets"/>). Each
+/// of these steps rounds once per call, not per row, so byte planes agree with double columns of the
+/// same values v/255 to the same ~1e-15. For double columns s = 1 and δ = 0 in float64: every step is
+/// exact and the path is unchanged. (In float32 the lanes' shift is μ_k rounded to float, which δ now
+/// corrects for double columns too.)</para>
 /// <para><b>Tail and bad rows.</b> The last n mod Count rows run as one padded vector whose extra
 /// lanes have weight 0. A block in which some row has density 0 under every component (m = −∞) is
 /// redone by <see cref="ScalarKernel"/>, which skips such rows of weight 0 and rejects the others
@@ -29,17 +41,22 @@ namespace Bgmm.Kernels;
 /// <para><b>Accuracy contract</b> (tested in tests/Bgmm.Tests/Kernels; relative = normwise
 /// ‖a − b‖∞/‖b‖∞ against <see cref="ScalarKernel"/>, the float64 reference with the library's exp/log).
 /// float64 (the default): statistics within 1e-9 per iteration and the log-likelihood within 1e-10 on
-/// the study's images; measured ≤ 7.0e-15 (N_k, x̄_k, W_k per component) and ≤ 4.4e-15 (L) on fox, cow,
-/// owl and zebra, per pixel and compressed, five iterations at K = 3; ≤ 2.3e-15 on random data of every
-/// length 0..257, every width, D = 1..5, K = 1..6 (tested at 1e-12). Fits from the reference fixtures'
-/// inits (synthetic_3d, owl K = 2, 3, cow K = 2; 100 iterations) reproduce trace and parameters to 1e-9.
+/// the study's images; measured ≤ 7.1e-15 (N_k, x̄_k, W_k per component) and ≤ 4.4e-15 (L) on fox, cow,
+/// owl and zebra, per pixel (byte planes and double columns) and compressed, five iterations at K = 3;
+/// ≤ 2.3e-15 on random double columns and ≤ 6.1e-15 on random byte planes of every length 0..257, every
+/// width, D = 1..5, K = 1..6 (tested at 1e-12). Fits from the reference fixtures' inits (synthetic_3d,
+/// owl K = 2, 3, cow K = 2; 100 iterations) reproduce trace and parameters to 1e-9 on either storage.
 /// float32 (<see cref="Precision.Single"/>): float32 inside a block, float64 block sums (flushed every
-/// ≤ 512 rows) and merges; within 5e-6 per iteration, measured ≤ 1.0e-6 on random data and ≤ 1.4e-6 on
-/// the images; its fits stop at tol ≥ 1e-6 (where float64 stops, ±1 iteration) and its fixed point is
-/// the float64 optimum to 1.9e-6 (owl, K = 2; the contract is 1e-4).</para>
+/// ≤ 512 rows) and merges; within 5e-6 per iteration, measured ≤ 1.0e-6 on random double columns,
+/// ≤ 1.5e-6 on random byte planes (4.1e-6 for one row alone whose log-likelihood is 0.33: 1.4e-6
+/// nats), ≤ 1.4e-6 (double columns) and ≤ 3.0e-6 (byte planes) on the
+/// images; its fits stop at tol ≥ 1e-6 (where float64 stops, ±1 iteration) and its fixed point is
+/// the float64 optimum to 2.9e-6 (owl, K = 2; the contract is 1e-4).</para>
 /// <para><b>Speed</b> (this project's 2-core AMD EPYC Zen 5, AVX-512; single-thread CPU time, fox.png
-/// every pixel, K = 2, best of many runs on a machine shared with other jobs): float64 1.84 ns per row
-/// (0.92 per row per component), float32 1.47; the same code on Vector256 with EVEX
+/// every pixel, K = 2, best of many runs on a machine shared with other jobs): on the image's byte
+/// planes float64 1.67 ns per row (0.84 per row per component), float32 1.01; on the same values as
+/// double columns, in the same runs, 1.79 and 1.32 (earlier, with a misaligned scratch: 1.84 and
+/// 1.47). On double columns, the same code on Vector256 with EVEX
 /// (DOTNET_PreferredVectorBitWidth=256) 3.3 / 1.8, on AVX2 (DOTNET_EnableAVX512=0) 3.8 / 2.1, on
 /// Vector128 without FMA (DOTNET_EnableAVX2=0) 10.1 / 6.0. bgmm bench prints the current figures.</para>
 /// </remarks>
@@ -68,11 +85,24 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
     public static int BlockRows(int k) => Math.Clamp(16384 / (8 * k), 64, 512) & ~63;
 
     // Straight to optimised code: tier-0 vector code is ~15× slower, and a short fit would run
-    // much of its time in it before tiering caught up (measured: 30 vs 2 ns per row).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    // much of its time in it before tiering caught up (measured: 30 vs 2 ns per row). The same for
+    // the helpers called per block or per call (FinishLogLikelihood, FillParameters, SumLanes,
+    // ShiftOffsets): at tier 0 their vector calls are not expanded, and tiering waits while a fit
+    // keeps compiling new methods (measured on fox.png, K = 2, one thread: the first ~30 fits of a
+    // process ran at 0.75 ms per iteration in float32, later ones at 0.43).
     public void Accumulate(EStepModel model, Dataset data, int start, int end, Span<double> statistics)
     {
         if (end <= start) return;
+        if (data.HasBytePlanes)
+            Accumulate<BytePlaneReader>(model, data, start, end, statistics);
+        else
+            Accumulate<DoublePlaneReader>(model, data, start, end, statistics);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Accumulate<TPlanes>(EStepModel model, Dataset data, int start, int end, Span<double> statistics)
+        where TPlanes : struct, IPlaneReader
+    {
         int k = model.K, d = model.D, lanesPerVector = TOps.Count;
         int statisticsPerComponent = 1 + d + d * (d + 1) / 2;
         int parametersPerComponent = d + d * (d + 1) / 2 + 1;
@@ -92,7 +122,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         {
             if (!double.IsNegativeInfinity(model.Log2Constants[c])) scratch.Active[active++] = c;
         }
-        Span<TV> vectors = scratch.Vectors;
+        Span<TV> vectors = scratch.Vectors.Span;
         int at = 0;
         Span<TV> parameters = vectors.Slice(at, active * parametersPerComponent);
         at += parameters.Length;
@@ -104,14 +134,17 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             Scales = vectors.Slice(at += active * stride, stride),
             Coordinates = vectors.Slice(at += stride, d * stride),
             Work = vectors.Slice(at + d * stride, d + statisticsPerComponent),
-            Lanes = scratch.Lanes.AsSpan(0, laneCount),
+            Lanes = scratch.Lanes.Span[..laneCount],
             Components = scratch.Active.AsSpan(0, active),
         };
         block.Lanes.Clear();
-        FillParameters(model, block.Components, parameters);
+        // Stored values v are the coordinates times `scale` (1 for double columns, 255 for 8-bit
+        // planes): the kernel works in those units, with the model scaled to match.
+        double scale = data.PlaneScale;
+        FillParameters(model, scale, block.Components, parameters);
 
         bool d3 = _specialiseD3 && d == 3;
-        double[][] columns = data.Columns;
+        Array[] planes = data.Planes;
         ReadOnlySpan<double> weights = data.Weights;
         // Unweighted rows need no log per row: the normalisers' running product is taken apart
         // once per block, as long as it cannot overflow.
@@ -124,45 +157,93 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         {
             int rows = Math.Min(blockRows, (end - row) / lanesPerVector * lanesPerVector);
             bool ok = d3
-                ? BlockD3(ref block, parameters, columns, weights, row, rows / lanesPerVector, mode)
-                : BlockGeneric(ref block, d, parameters, columns, weights, row, rows / lanesPerVector, mode);
+                ? BlockD3<TPlanes>(ref block, parameters, planes, weights, row, rows / lanesPerVector, mode)
+                : BlockGeneric<TPlanes>(ref block, d, parameters, planes, weights, row, rows / lanesPerVector, mode);
             if (!ok) ScalarKernel.Instance.Accumulate(model, data, row, row + rows, statistics);
             row += rows;
         }
         if (row < end)
         {
             // The tail as one vector: the rows, then copies of the last row with weight 0.
-            int count = end - row;
-            double[][] planes = scratch.TailPlanes;
+            int count = end - row, size = TPlanes.ElementSize;
+            byte[][] tail = scratch.TailPlanes;
             double[] tailWeights = scratch.TailWeights;
             for (int j = 0; j < d; j++)
             {
-                for (int i = 0; i < lanesPerVector; i++) planes[j][i] = columns[j][row + Math.Min(i, count - 1)];
+                ref byte source = ref MemoryMarshal.GetArrayDataReference(planes[j]);
+                for (int i = 0; i < lanesPerVector; i++)
+                {
+                    Unsafe.CopyBlockUnaligned(ref tail[j][i * size], ref Unsafe.Add(ref source, (nint)(row + Math.Min(i, count - 1)) * size), (uint)size);
+                }
             }
             for (int i = 0; i < lanesPerVector; i++) tailWeights[i] = i < count ? (weights.IsEmpty ? 1.0 : weights[row + i]) : 0.0;
             bool ok = d3
-                ? BlockD3(ref block, parameters, planes, tailWeights, 0, 1, Mode.Weighted)
-                : BlockGeneric(ref block, d, parameters, planes, tailWeights, 0, 1, Mode.Weighted);
+                ? BlockD3<TPlanes>(ref block, parameters, tail, tailWeights, 0, 1, Mode.Weighted)
+                : BlockGeneric<TPlanes>(ref block, d, parameters, tail, tailWeights, 0, 1, Mode.Weighted);
             if (!ok) ScalarKernel.Instance.Accumulate(model, data, row, end, statistics);
         }
 
-        // Lanes to the statistics layout, each sum in lane order.
+        // Lanes to the statistics layout, each sum in lane order, back in the data's units (÷ scale,
+        // ÷ scale²) and moved from the shift the lanes used to μ_k.
         ReadOnlySpan<double> lanes = block.Lanes;
         int layoutStride = MixtureStatistics.Stride(d);
+        double scale2 = scale * scale;
+        Span<double> s1 = stackalloc double[d];
+        Span<double> delta = stackalloc double[d];
         for (int c = 0; c < k; c++)
         {
             Span<double> target = statistics.Slice(c * layoutStride, layoutStride);
             int lane = c * statisticsPerComponent;
-            target[0] += SumLanes(lanes, lane++, lanesPerVector);
-            for (int i = 0; i < d; i++) target[1 + i] += SumLanes(lanes, lane++, lanesPerVector);
+            double n = SumLanes(lanes, lane++, lanesPerVector);
+            for (int i = 0; i < d; i++) s1[i] = SumLanes(lanes, lane++, lanesPerVector) / scale;
+            bool shifted = ShiftOffsets(model, c, scale, delta);
+            target[0] += n;
+            if (!shifted)
+            {
+                for (int i = 0; i < d; i++) target[1 + i] += s1[i];
+                for (int i = 0; i < d; i++)
+                {
+                    for (int j = i; j < d; j++) target[1 + d + i * d + j] += SumLanes(lanes, lane++, lanesPerVector) / scale2;
+                }
+                continue;
+            }
+            // About μ rather than the used shift μ + δ: Σr(x − μ) = Σr(x − μ − δ) + Nδ, and
+            // Σr(x − μ)(x − μ)ᵀ = Σr(x − μ − δ)(x − μ − δ)ᵀ + Σr(x − μ − δ)δᵀ + δΣr(x − μ − δ)ᵀ + Nδδᵀ.
+            for (int i = 0; i < d; i++) target[1 + i] += s1[i] + n * delta[i];
             for (int i = 0; i < d; i++)
             {
-                for (int j = i; j < d; j++) target[1 + d + i * d + j] += SumLanes(lanes, lane++, lanesPerVector);
+                for (int j = i; j < d; j++)
+                {
+                    double second = SumLanes(lanes, lane++, lanesPerVector) / scale2;
+                    target[1 + d + i * d + j] += second + delta[i] * s1[j] + s1[i] * delta[j] + n * delta[i] * delta[j];
+                }
             }
         }
         statistics[k * layoutStride] += FastMath.Ln2 * SumLanes(lanes, k * statisticsPerComponent, lanesPerVector);
     }
 
+    /// <summary>
+    /// δ = (the shift the lanes subtracted) − μ_k, in the data's units: the lanes subtract
+    /// scale·μ_k rounded to double and then to the lane type. δ is 0 for double columns in float64;
+    /// otherwise ~1e-16 (float64) or ~3e-8 (float32) relative to μ_k, and computed exactly up to
+    /// one rounding (the product's error by a fused multiply-add). Returns whether any δ is non-zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool ShiftOffsets(EStepModel model, int component, double scale, Span<double> delta)
+    {
+        int d = model.D;
+        bool any = false;
+        for (int i = 0; i < d; i++)
+        {
+            double mean = model.Means[component * d + i];
+            double used = TOps.Lane(TOps.Broadcast(scale * mean), 0);
+            delta[i] = Math.FusedMultiplyAdd(-scale, mean, used) / scale;
+            any |= delta[i] != 0;
+        }
+        return any;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumLanes(ReadOnlySpan<double> lanes, int index, int lanesPerVector)
     {
         double sum = 0;
@@ -170,16 +251,21 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         return sum;
     }
 
-    /// <summary>Per active component: μ (D), the lower triangle of Q row by row, c·log2 e — broadcast.</summary>
-    private static void FillParameters(EStepModel model, ReadOnlySpan<int> components, Span<TV> parameters)
+    /// <summary>
+    /// Per active component, in units of 1/<paramref name="scale"/> (v = scale·x): scale·μ (D), the
+    /// lower triangle of Q/scale row by row, c·log2 e — broadcast. Then Q/scale·(v − scale·μ) = Q(x − μ),
+    /// each scaled value one rounding from the exact one (none when scale = 1).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FillParameters(EStepModel model, double scale, ReadOnlySpan<int> components, Span<TV> parameters)
     {
         int d = model.D, p = 0;
         foreach (int c in components)
         {
-            for (int j = 0; j < d; j++) parameters[p++] = TOps.Broadcast(model.Means[c * d + j]);
+            for (int j = 0; j < d; j++) parameters[p++] = TOps.Broadcast(scale * model.Means[c * d + j]);
             for (int i = 0; i < d; i++)
             {
-                for (int j = 0; j <= i; j++) parameters[p++] = TOps.Broadcast(model.Log2Factors[c * d * d + i * d + j]);
+                for (int j = 0; j <= i; j++) parameters[p++] = TOps.Broadcast(model.Log2Factors[c * d * d + i * d + j] / scale);
             }
             parameters[p++] = TOps.Broadcast(model.Log2Constants[c]);
         }
@@ -257,6 +343,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
     }
 
     /// <summary>Adds the block's log-likelihood (and the logs of its normaliser product) to the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FinishLogLikelihood(ref Block block, int lane, Mode mode)
     {
         int n = TOps.Count;
@@ -284,24 +371,50 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         return TOps.NegatedMultiplyAdd(y2, y2, t);
     }
 
-    /// <summary>One vector of a column, and a prefetch of the same lines <see cref="PrefetchDistance"/> rows on.</summary>
+    /// <summary>
+    /// Whether phase 1 keeps a block's converted coordinates in the (L1-resident) scratch for phase 2,
+    /// instead of phase 2 loading and converting them again for every component: whenever a load
+    /// converts, narrowing doubles to float or widening bytes. Measured on fox.png's byte planes with
+    /// the scratch on 64-byte boundaries (pass alone, one thread, best of 40): kept 0.71 ms (K = 2)
+    /// and 0.99 ms (K = 3) in float64, converted again 0.78 and 1.10; float32 2–5 % in favour too.
+    /// (With a misaligned scratch, whose stores split cache lines, converting again had looked faster.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV LoadAndPrefetch(ref double column, nint offset)
+    private static bool KeepsCoordinates<TPlanes>()
+        where TPlanes : struct, IPlaneReader => TOps.NarrowsOnLoad || TPlanes.Converts;
+
+    /// <summary>
+    /// One vector of a plane (rows <paramref name="offset"/> on), and for double columns a prefetch of
+    /// the same lines <see cref="PrefetchDistance"/> rows on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV LoadAndPrefetch<TPlanes>(ref byte plane, nint offset)
+        where TPlanes : struct, IPlaneReader
     {
-        Prefetch(ref Unsafe.Add(ref column, offset + PrefetchDistance));
-        // float32: a vector spans two cache lines of each column.
-        if (TOps.Count > 8) Prefetch(ref Unsafe.Add(ref column, offset + 8 + PrefetchDistance));
-        return TOps.LoadPlane(ref Unsafe.Add(ref column, offset));
+        if (TPlanes.Prefetches)
+        {
+            Prefetch(ref Unsafe.Add(ref plane, (offset + PrefetchDistance) * TPlanes.ElementSize));
+            // float32: a vector spans two cache lines of each column.
+            if (TOps.Count * TPlanes.ElementSize > 64) Prefetch(ref Unsafe.Add(ref plane, (offset + 64 / TPlanes.ElementSize + PrefetchDistance) * TPlanes.ElementSize));
+        }
+        return TPlanes.Load<TOps, TV>(ref plane, offset);
     }
 
+    /// <summary>Plane j from row <paramref name="row"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref byte PlaneAt<TPlanes>(Array[] planes, int j, int row)
+        where TPlanes : struct, IPlaneReader =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(planes[j]), (nint)row * TPlanes.ElementSize);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool BlockD3(ref Block block, ReadOnlySpan<TV> parameters, double[][] columns, ReadOnlySpan<double> weights,
+    private static bool BlockD3<TPlanes>(ref Block block, ReadOnlySpan<TV> parameters, Array[] planes, ReadOnlySpan<double> weights,
         int row, int vectors, Mode mode)
+        where TPlanes : struct, IPlaneReader
     {
         int n = TOps.Count, active = block.Active, stride = block.Stride;
-        ref double x0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(columns[0]), row);
-        ref double x1 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(columns[1]), row);
-        ref double x2 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(columns[2]), row);
+        ref byte x0 = ref PlaneAt<TPlanes>(planes, 0, row);
+        ref byte x1 = ref PlaneAt<TPlanes>(planes, 1, row);
+        ref byte x2 = ref PlaneAt<TPlanes>(planes, 2, row);
         ref double w = ref mode == Mode.Weighted ? ref Unsafe.Add(ref MemoryMarshal.GetReference(weights), row) : ref Unsafe.NullRef<double>();
         ref TV p0 = ref MemoryMarshal.GetReference(parameters);
         ref TV e0 = ref MemoryMarshal.GetReference(block.Exponentials);
@@ -317,9 +430,9 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         {
             // Two vectors at once: twice the independent work in flight per component.
             nint offset = (nint)i * n;
-            TV u0 = LoadAndPrefetch(ref x0, offset), u1 = LoadAndPrefetch(ref x1, offset), u2 = LoadAndPrefetch(ref x2, offset);
-            TV v0 = LoadAndPrefetch(ref x0, offset + n), v1 = LoadAndPrefetch(ref x1, offset + n), v2 = LoadAndPrefetch(ref x2, offset + n);
-            if (TOps.NarrowsOnLoad)
+            TV u0 = LoadAndPrefetch<TPlanes>(ref x0, offset), u1 = LoadAndPrefetch<TPlanes>(ref x1, offset), u2 = LoadAndPrefetch<TPlanes>(ref x2, offset);
+            TV v0 = LoadAndPrefetch<TPlanes>(ref x0, offset + n), v1 = LoadAndPrefetch<TPlanes>(ref x1, offset + n), v2 = LoadAndPrefetch<TPlanes>(ref x2, offset + n);
+            if (KeepsCoordinates<TPlanes>())
             {
                 Unsafe.Add(ref a0, i) = u0;
                 Unsafe.Add(ref a1, i) = u1;
@@ -348,8 +461,8 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         for (; i < vectors; i++)
         {
             nint offset = (nint)i * n;
-            TV v0 = LoadAndPrefetch(ref x0, offset), v1 = LoadAndPrefetch(ref x1, offset), v2 = LoadAndPrefetch(ref x2, offset);
-            if (TOps.NarrowsOnLoad)
+            TV v0 = LoadAndPrefetch<TPlanes>(ref x0, offset), v1 = LoadAndPrefetch<TPlanes>(ref x1, offset), v2 = LoadAndPrefetch<TPlanes>(ref x2, offset);
+            if (KeepsCoordinates<TPlanes>())
             {
                 Unsafe.Add(ref a0, i) = v0;
                 Unsafe.Add(ref a1, i) = v1;
@@ -385,7 +498,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             {
                 TV r = TOps.Multiply(Unsafe.Add(ref ea, j), Unsafe.Add(ref s0, j));
                 TV v0, v1, v2;
-                if (TOps.NarrowsOnLoad)
+                if (KeepsCoordinates<TPlanes>())
                 {
                     v0 = Unsafe.Add(ref a0, j);
                     v1 = Unsafe.Add(ref a1, j);
@@ -394,9 +507,9 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
                 else
                 {
                     nint offset = (nint)j * n;
-                    v0 = TOps.LoadPlane(ref Unsafe.Add(ref x0, offset));
-                    v1 = TOps.LoadPlane(ref Unsafe.Add(ref x1, offset));
-                    v2 = TOps.LoadPlane(ref Unsafe.Add(ref x2, offset));
+                    v0 = TPlanes.Load<TOps, TV>(ref x0, offset);
+                    v1 = TPlanes.Load<TOps, TV>(ref x1, offset);
+                    v2 = TPlanes.Load<TOps, TV>(ref x2, offset);
                 }
                 TV d0 = TOps.Subtract(v0, mu0);
                 TV d1 = TOps.Subtract(v1, mu1);
@@ -432,8 +545,9 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool BlockGeneric(ref Block block, int d, ReadOnlySpan<TV> parameters, double[][] columns, ReadOnlySpan<double> weights,
+    private static bool BlockGeneric<TPlanes>(ref Block block, int d, ReadOnlySpan<TV> parameters, Array[] planes, ReadOnlySpan<double> weights,
         int row, int vectors, Mode mode)
+        where TPlanes : struct, IPlaneReader
     {
         int n = TOps.Count, active = block.Active, stride = block.Stride;
         int perComponent = d + d * (d + 1) / 2 + 1;
@@ -450,7 +564,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
             nint offset = (nint)i * n;
             for (int j = 0; j < d; j++)
             {
-                coordinates[j * stride + i] = TOps.LoadPlane(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(columns[j]), row + offset));
+                coordinates[j * stride + i] = TPlanes.Load<TOps, TV>(ref PlaneAt<TPlanes>(planes, j, row), offset);
             }
             TV m = TOps.Broadcast(double.NegativeInfinity);
             for (int a = 0; a < active; a++)
@@ -511,7 +625,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
 
     /// <summary>Prefetches the cache line at <paramref name="address"/> (never faults: a hint past the end is harmless).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch(ref double address)
+    private static unsafe void Prefetch(ref byte address)
     {
         if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref address));
     }
@@ -544,7 +658,7 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
         /// <summary>w/s per vector of rows.</summary>
         public Span<TV> Scales;
 
-        /// <summary>The block's coordinates when <see cref="IVectorOps{TV}.NarrowsOnLoad"/>: D × Stride.</summary>
+        /// <summary>The block's coordinates when <see cref="KeepsCoordinates{TPlanes}"/>: D × Stride.</summary>
         public Span<TV> Coordinates;
 
         /// <summary>The generic path's centred point and sums.</summary>
@@ -563,21 +677,26 @@ internal sealed class SimdKernel<TOps, TV> : IStatisticsKernel
     /// <summary>Per-thread buffers, grown on demand: no allocation per call once warm.</summary>
     private sealed class Scratch
     {
-        public TV[] Vectors = [];
-        public double[] Lanes = [];
+        /// <summary>Parameters, t_k/e_k, scales, coordinates: every vector access is a whole cache line.</summary>
+        public AlignedBuffer<TV> Vectors;
+
+        /// <summary>Per-lane sums, added to a vector at a time.</summary>
+        public AlignedBuffer<double> Lanes;
+
         public int[] Active = [];
-        public double[][] TailPlanes = [];
+        /// <summary>The padded tail vector's rows, D planes of room for Count doubles (or bytes).</summary>
+        public byte[][] TailPlanes = [];
         public double[] TailWeights = [];
 
         public void Ensure(int vectors, int lanes, int k, int d, int lanesPerVector)
         {
-            if (Vectors.Length < vectors) Vectors = new TV[vectors];
-            if (Lanes.Length < lanes) Lanes = new double[lanes];
+            Vectors.Ensure(vectors);
+            Lanes.Ensure(lanes);
             if (Active.Length < k) Active = new int[k];
-            if (TailPlanes.Length != d || (d > 0 && TailPlanes[0].Length != lanesPerVector))
+            if (TailPlanes.Length != d || (d > 0 && TailPlanes[0].Length != lanesPerVector * sizeof(double)))
             {
-                TailPlanes = new double[d][];
-                for (int j = 0; j < d; j++) TailPlanes[j] = new double[lanesPerVector];
+                TailPlanes = new byte[d][];
+                for (int j = 0; j < d; j++) TailPlanes[j] = new byte[lanesPerVector * sizeof(double)];
             }
             if (TailWeights.Length != lanesPerVector) TailWeights = new double[lanesPerVector];
         }

@@ -26,6 +26,12 @@ internal readonly struct Ops512Double : IVectorOps<Vector512<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> LoadPlane(ref double source) => Vector512.LoadUnsafe(ref source);
 
+    /// <summary>8 bytes: zero-extended to int32 (vpmovzxbd), converted to double (vcvtdq2pd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LoadBytes(ref byte source) =>
+        Avx512F.ConvertToVector512Double(Avx2.ConvertToVector256Int32(
+            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref source)).AsByte()));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
 
@@ -139,6 +145,18 @@ internal readonly struct Ops256Double : IVectorOps<Vector256<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> LoadPlane(ref double source) => Vector256.LoadUnsafe(ref source);
 
+    /// <summary>4 bytes: zero-extended to int32 (vpmovzxbd), converted to double (vcvtdq2pd); element by element without AVX.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LoadBytes(ref byte source)
+    {
+        if (Avx.IsSupported)
+        {
+            return Avx.ConvertToVector256Double(Sse41.ConvertToVector128Int32(
+                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref source)).AsByte()));
+        }
+        return Vector256.Create((double)source, Unsafe.Add(ref source, 1), Unsafe.Add(ref source, 2), Unsafe.Add(ref source, 3));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
 
@@ -245,6 +263,18 @@ internal readonly struct Ops128Double : IVectorOps<Vector128<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> LoadPlane(ref double source) => Vector128.LoadUnsafe(ref source);
+
+    /// <summary>2 bytes: zero-extended to int32 (pmovzxbd), converted to double (cvtdq2pd); element by element without SSE4.1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> LoadBytes(ref byte source)
+    {
+        if (Sse41.IsSupported)
+        {
+            return Sse2.ConvertToVector128Double(Sse41.ConvertToVector128Int32(
+                Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ushort>(ref source)).AsByte()));
+        }
+        return Vector128.Create((double)source, Unsafe.Add(ref source, 1));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Add(Vector128<double> a, Vector128<double> b) => a + b;

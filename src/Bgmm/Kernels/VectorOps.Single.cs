@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Bgmm.Kernels;
 
-/// <summary>float32 lanes of <see cref="Vector512"/>, loaded from double columns and summed into double lanes.</summary>
+/// <summary>float32 lanes of <see cref="Vector512"/>, loaded from double columns or byte planes and summed into double lanes.</summary>
 internal readonly struct Ops512Single : IVectorOps<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
@@ -26,6 +26,11 @@ internal readonly struct Ops512Single : IVectorOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadPlane(ref double source) =>
         Vector512.Narrow(Vector512.LoadUnsafe(ref source), Vector512.LoadUnsafe(ref source, (nuint)Vector512<double>.Count));
+
+    /// <summary>16 bytes: zero-extended to int32 (vpmovzxbd), converted to float (vcvtdq2ps).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadBytes(ref byte source) =>
+        Avx512F.ConvertToVector512Single(Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref source)));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
@@ -105,7 +110,7 @@ internal readonly struct Ops512Single : IVectorOps<Vector512<float>>
     public static double Lane(Vector512<float> v, int i) => v.GetElement(i);
 }
 
-/// <summary>float32 lanes of <see cref="Vector256"/>, loaded from double columns and summed into double lanes.</summary>
+/// <summary>float32 lanes of <see cref="Vector256"/>, loaded from double columns or byte planes and summed into double lanes.</summary>
 internal readonly struct Ops256Single : IVectorOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
@@ -126,6 +131,16 @@ internal readonly struct Ops256Single : IVectorOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> LoadPlane(ref double source) =>
         Vector256.Narrow(Vector256.LoadUnsafe(ref source), Vector256.LoadUnsafe(ref source, (nuint)Vector256<double>.Count));
+
+    /// <summary>8 bytes: zero-extended to int32 (vpmovzxbd), converted to float (vcvtdq2ps); portable widening without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadBytes(ref byte source)
+    {
+        Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref source)).AsByte();
+        if (Avx2.IsSupported) return Avx.ConvertToVector256Single(Avx2.ConvertToVector256Int32(bytes));
+        (Vector128<uint> lower, Vector128<uint> upper) = Vector128.Widen(Vector128.WidenLower(bytes));
+        return Vector256.Create(Vector128.ConvertToSingle(lower.AsInt32()), Vector128.ConvertToSingle(upper.AsInt32()));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
@@ -206,7 +221,7 @@ internal readonly struct Ops256Single : IVectorOps<Vector256<float>>
     public static double Lane(Vector256<float> v, int i) => v.GetElement(i);
 }
 
-/// <summary>float32 lanes of <see cref="Vector128"/>, loaded from double columns and summed into double lanes.</summary>
+/// <summary>float32 lanes of <see cref="Vector128"/>, loaded from double columns or byte planes and summed into double lanes.</summary>
 internal readonly struct Ops128Single : IVectorOps<Vector128<float>>
 {
     public static int Count => Vector128<float>.Count;
@@ -227,6 +242,17 @@ internal readonly struct Ops128Single : IVectorOps<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> LoadPlane(ref double source) =>
         Vector128.Narrow(Vector128.LoadUnsafe(ref source), Vector128.LoadUnsafe(ref source, (nuint)Vector128<double>.Count));
+
+    /// <summary>4 bytes: zero-extended to int32 (pmovzxbd), converted to float (cvtdq2ps); portable widening without SSE4.1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadBytes(ref byte source)
+    {
+        Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref source)).AsByte();
+        Vector128<int> integers = Sse41.IsSupported
+            ? Sse41.ConvertToVector128Int32(bytes)
+            : Vector128.WidenLower(Vector128.WidenLower(bytes)).AsInt32();
+        return Vector128.ConvertToSingle(integers);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;

@@ -39,7 +39,13 @@ internal sealed class MeanFieldSweeper
     /// </summary>
     public const int BandPixels = 8192;
 
-    private readonly double[][] _columns;
+    /// <summary>The pixels' double columns, or null when they are byte planes (<see cref="_bytePlanes"/>).</summary>
+    private readonly double[][]? _columns;
+
+    /// <summary>The pixels' byte planes (8-bit images), read through <see cref="_byteTable"/>; else null.</summary>
+    private readonly byte[][]? _bytePlanes;
+
+    private readonly double[]? _byteTable;
     private readonly PottsGrid _grid;
     private readonly int _k;
     private readonly int _d;
@@ -56,7 +62,9 @@ internal sealed class MeanFieldSweeper
 
     public MeanFieldSweeper(Dataset pixels, PottsGrid grid, int components, int threads, LaneWidth lanes = LaneWidth.Auto)
     {
-        _columns = pixels.Columns;
+        _columns = pixels.DoubleColumns;
+        _bytePlanes = pixels.BytePlanes;
+        _byteTable = pixels.ByteTable;
         _grid = grid;
         _k = components;
         _d = pixels.Dimension;
@@ -270,7 +278,10 @@ internal sealed class MeanFieldSweeper
         for (int m = 0; m < d; m++)
         {
             Span<double> pixels = s.Pixels.AsSpan(m * B, B);
-            StridedCopy.Copy(_columns[m], start, step, pixels, count, _lanes);
+            if (_columns is not null)
+                StridedCopy.Copy(_columns[m], start, step, pixels, count, _lanes);
+            else
+                StridedCopy.Copy(_bytePlanes![m], _byteTable!, start, step, pixels, count);
             pixels[count..padded].Fill(pixels[count - 1]);
         }
         if (!phase.UsesNeighbours) return;

@@ -9,7 +9,8 @@ namespace Bgmm.Spatial;
 /// destination[i] = source[start + step·i] for step 1 or 2: how the site update gathers one colour
 /// class of a row (every second pixel) from the pixel columns and the planes of q. With step 2 a
 /// vector of 2W values is loaded and its even lanes kept; vectors are used only where their whole
-/// load lies inside <c>source</c>, the rest is copied one value at a time.
+/// load lies inside <c>source</c>, the rest is copied one value at a time. Byte planes are looked up
+/// in their table of quotients, so the block holds exactly the values double columns would.
 /// </summary>
 internal static class StridedCopy
 {
@@ -45,6 +46,14 @@ internal static class StridedCopy
             }
         }
         for (; i < count; i++) destination[i] = source[start + 2 * i];
+    }
+
+    /// <summary>destination[i] = table[source[start + step·i]]: byte planes to their coordinates.</summary>
+    public static void Copy(ReadOnlySpan<byte> source, ReadOnlySpan<double> table, int start, int step, Span<double> destination, int count)
+    {
+        if (count == 0) return;
+        ReadOnlySpan<byte> values = source.Slice(start, step * (count - 1) + 1);
+        for (int i = 0; i < count; i++) destination[i] = table[values[step * i]];
     }
 
     public static void Copy(ReadOnlySpan<float> source, int start, int step, Span<float> destination, int count, LaneWidth width)

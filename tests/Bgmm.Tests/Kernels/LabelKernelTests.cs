@@ -21,7 +21,7 @@ public class LabelKernelTests
         {
             if (!KernelSelector.IsAccelerated(width)) continue;
             var labels = new byte[data.Count];
-            LabelKernel.LabelRange(model, data.Columns, 0, data.Count, labels, width);
+            LabelKernel.LabelRange(model, data, 0, data.Count, labels, width);
             Assert.Equal(expected, labels.Select(b => (int)b));
         }
         Assert.Equal(expected, mixture.Predict(data));

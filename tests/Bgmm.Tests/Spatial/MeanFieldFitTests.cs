@@ -190,4 +190,24 @@ public class MeanFieldFitTests
     {
         public void Report(FitProgress value) => report(value);
     }
+
+    [Theory]
+    [InlineData(Neighbourhood.Four, 2)]
+    [InlineData(Neighbourhood.Eight, 1)]
+    public void Fit_BytePlanes_IsBitIdenticalToDoubleColumns(Neighbourhood neighbourhood, int sweeps)
+    {
+        // The site update gathers byte planes through the table of v/255, so its block holds exactly
+        // the double columns' values: same q, same F, same θ, bit for bit.
+        (Dataset bytes, _) = SlowMeanField.Image(45, 38, 3, 0.06, seed: 8);
+        Assert.True(bytes.HasBytePlanes);
+        Dataset doubles = Kernels.BytePlaneKernelTests.DoubleColumns(bytes);
+        GaussianMixture start = MapEmFitter.Fit(doubles, Prior, new FitOptions(3) { Seed = 2, MaxIterations = 10, Tolerance = 0 }).Mixture;
+        var options = new SmoothingOptions { Beta = 1.5, Neighbours = neighbourhood, Sweeps = sweeps, MaxIterations = 12, Tolerance = 0 };
+        SmoothedFitResult a = MeanFieldEmFitter.Fit(bytes, 45, 38, start, Prior, options);
+        SmoothedFitResult b = MeanFieldEmFitter.Fit(doubles, 45, 38, start, Prior, options);
+        Assert.Equal(b.ObjectiveTrace, a.ObjectiveTrace);
+        Assert.Equal(b.Labels.ToArray(), a.Labels.ToArray());
+        Assert.Equal(SlowMeanField.PixelMajor(b), SlowMeanField.PixelMajor(a));
+        for (int k = 0; k < 3; k++) Assert.Equal(b.Mixture.GetMean(k), a.Mixture.GetMean(k));
+    }
 }
