@@ -19,7 +19,11 @@ internal static class DistinctColours
 
     private const int InitialCapacity = 1 << 12;
 
-    internal sealed record Result(double[][] Columns, double[] Counts, int[] SourceRows);
+    /// <summary>The distinct colours (weighted by their pixel counts) and every pixel's row among them.</summary>
+    internal sealed record Result(Dataset Rows, int[] SourceRows)
+    {
+        public Dataset ToCompressed() => Dataset.FromDistinct(Rows, SourceRows);
+    }
 
     public static Result Find8(byte[] r, byte[] g, byte[] b) =>
         r.Length > DirectTableThreshold ? Find8Direct(r, g, b) : Find8Hashed(r, g, b);
@@ -155,7 +159,7 @@ internal static class DistinctColours
             columns[1][row] = ChannelScale.Scale16(g[p]);
             columns[2][row] = ChannelScale.Scale16(b[p]);
         }
-        return new Result(columns, Count(sourceRows, m), sourceRows);
+        return new Result(Dataset.WrapColumns(columns, Count(sourceRows, m)), sourceRows);
 
         static (long[], int[]) Rehash(long[] oldKeys, int[] oldRows, int bits)
         {
@@ -179,17 +183,17 @@ internal static class DistinctColours
 
     private static Result Build8(byte[] r, byte[] g, byte[] b, GrowingList first, int[] sourceRows)
     {
+        // The distinct colours stay bytes (1 byte per coordinate, read in-register by the kernels).
         int m = first.Count;
-        double[] table = ChannelScale.Table8;
-        var columns = new[] { new double[m], new double[m], new double[m] };
+        var planes = new[] { new byte[m], new byte[m], new byte[m] };
         for (int row = 0; row < m; row++)
         {
             int p = first[row];
-            columns[0][row] = table[r[p]];
-            columns[1][row] = table[g[p]];
-            columns[2][row] = table[b[p]];
+            planes[0][row] = r[p];
+            planes[1][row] = g[p];
+            planes[2][row] = b[p];
         }
-        return new Result(columns, Count(sourceRows, m), sourceRows);
+        return new Result(Dataset.FromBytePlanes(planes, Count(sourceRows, m)), sourceRows);
     }
 
     private static double[] Count(int[] sourceRows, int m)

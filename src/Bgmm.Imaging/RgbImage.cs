@@ -174,7 +174,7 @@ public sealed class RgbImage
         DistinctColours.Result distinct = _r8 is not null
             ? DistinctColours.Find8(_r8, _g8!, _b8!)
             : DistinctColours.Find16(_r16!, _g16!, _b16!);
-        return Dataset.FromDistinct(distinct.Columns, distinct.Counts, distinct.SourceRows);
+        return distinct.ToCompressed();
     }
 
     private static int CheckSize(int width, int height)

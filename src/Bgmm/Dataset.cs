@@ -361,21 +361,32 @@ public sealed class Dataset
     /// A compressed dataset built by an adapter that already knows the distinct rows: columns of
     /// the distinct values, their counts, and for each source point its row. Validated.
     /// </summary>
-    public static Dataset FromDistinct(double[][] columns, double[] counts, int[] sourceRows)
+    public static Dataset FromDistinct(double[][] columns, double[] counts, int[] sourceRows) =>
+        FromDistinct(WrapColumns(columns, counts), sourceRows);
+
+    /// <summary>
+    /// A compressed dataset from its distinct rows (any storage, weighted by how many source points
+    /// each stands for) and, for each source point, its row. The rows' storage is shared, not copied.
+    /// </summary>
+    /// <param name="distinctRows">The distinct rows with their counts as weights.</param>
+    /// <param name="sourceRows">For each source point, its row in <paramref name="distinctRows"/>.</param>
+    public static Dataset FromDistinct(Dataset distinctRows, int[] sourceRows)
     {
+        ArgumentNullException.ThrowIfNull(distinctRows);
         ArgumentNullException.ThrowIfNull(sourceRows);
-        Dataset distinct = WrapColumns(columns, counts);
+        if (distinctRows.IsCompressed)
+            throw new ModelInputException(nameof(distinctRows), "the distinct rows are already a compressed dataset.");
+        long points = 0;
         for (int s = 0; s < sourceRows.Length; s++)
         {
-            if ((uint)sourceRows[s] >= (uint)distinct.Count)
-                throw new ModelInputException(nameof(sourceRows), $"source point {s} maps to row {sourceRows[s]}, outside 0..{distinct.Count - 1}.");
+            int r = sourceRows[s];
+            if ((uint)r >= (uint)distinctRows.Count)
+                throw new ModelInputException(nameof(sourceRows), $"source point {s} maps to row {r}, outside 0..{distinctRows.Count - 1}.");
+            if (distinctRows.Weight(r) > 0) points++;
         }
-        long points = 0;
-        foreach (int r in sourceRows)
-        {
-            if (distinct.Weight(r) > 0) points++;
-        }
-        return new Dataset(distinct._columns!, distinct.Count, distinct._weights, sourceRows, points, distinct.TotalWeight);
+        return distinctRows._planes is byte[][] planes
+            ? new Dataset(planes, distinctRows._divisor, distinctRows.Count, distinctRows._weights, sourceRows, points, distinctRows.TotalWeight)
+            : new Dataset(distinctRows._columns!, distinctRows.Count, distinctRows._weights, sourceRows, points, distinctRows.TotalWeight);
     }
 
     private static Dataset Create(double[][] columns, int n, double[]? weights)

@@ -136,8 +136,8 @@ public class RgbImageTests
         DistinctColours.Result direct = DistinctColours.Find8Direct(r, g, b);
 
         Assert.Equal(direct.SourceRows, hashed.SourceRows);
-        Assert.Equal(direct.Counts, hashed.Counts);
-        for (int j = 0; j < 3; j++) Assert.Equal(direct.Columns[j], hashed.Columns[j]);
+        Assert.Equal(direct.Rows.Weights.ToArray(), hashed.Rows.Weights.ToArray());
+        for (int j = 0; j < 3; j++) Assert.Equal(direct.Rows.Column(j).ToArray(), hashed.Rows.Column(j).ToArray());
     }
 
     private static void AssertSameCompression(Dataset reference, Dataset compressed)
