@@ -90,7 +90,7 @@ public static class BgmmApp
     }
 
     internal static bool IsBadInput(Exception e) =>
-        e is UserError or ModelInputException || e.GetType().Name == "ImageLoadException";
+        e is UserError or ModelInputException or Bgmm.Imaging.ImageLoadException;
 
     private static string Clean(string message) => message.Replace("Exception", "error", StringComparison.Ordinal).TrimEnd('.');
 }
