@@ -20,7 +20,7 @@ public class InterruptionTests
         // large enough that they take minutes.
         byte[] half = [.. Enumerable.Range(0, 64).Select(i => i < 32 ? (byte)0 : (byte)255)];
         File.WriteAllBytes(tmp["in/a.png"], ImagePng.Encode(RgbImage.FromRgb8(8, 8, half, (byte[])half.Clone(), (byte[])half.Clone())));
-        File.WriteAllBytes(tmp["in/b.png"], ImagePng.Encode(SyntheticScene.Generate(300, 200, 2).Image));
+        File.WriteAllBytes(tmp["in/b.png"], ImagePng.Encode(SyntheticScene.Generate(500, 400, 2).Image));
 
         using Process p = BgmmProcess.Start(["segment", tmp["in"], "-o", tmp["out"], "--tol", "0", "--max-iter", "100000", "--restarts", "1"], tmp.Path);
         Task<string> stderr = p.StandardError.ReadToEndAsync();
