@@ -13,7 +13,7 @@ namespace Bgmm.Benchmarks;
 [Config(typeof(IsaConfig))]
 public class StatisticsPassBenchmarks
 {
-    private TimedPass? _pass;
+    private DatasetSource? _source;
     private GaussianMixture? _mixture;
 
     /// <summary>
@@ -39,14 +39,14 @@ public class StatisticsPassBenchmarks
     {
         Dataset data = Data == "generated" ? Generated(427_200) : LoadShared(Data.Split(' ')[0], asDoubles: Data.EndsWith(" doubles", StringComparison.Ordinal));
         _mixture = MapEmFitter.Fit(data, MixturePrior.Create(3, alpha: 100, nu0: 4), new FitOptions(K) { MaxIterations = 10, Tolerance = 0, Seed = 1 }).Mixture;
-        _pass = KernelDiagnostics.CreatePass(data, K, Precision, Threads);
+        _source = new DatasetSource(data, K, Threads, Precision);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _pass?.Dispose();
+    public void Cleanup() => _source?.Dispose();
 
     [Benchmark]
-    public double Pass() => _pass!.Run(_mixture!).LogLikelihood;
+    public double Pass() => _source!.EStep(_mixture!, default).DataTerm;
 
     private static Dataset LoadShared(string file, bool asDoubles)
     {

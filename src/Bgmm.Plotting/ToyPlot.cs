@@ -21,7 +21,7 @@ public static class ToyPlot
     /// ellipses keep their true shape.
     /// </summary>
     /// <param name="points">N points, each an array of 2 finite coordinates (x1, x2). May be empty.</param>
-    /// <param name="labels">N component labels in [0, K), e.g. from <see cref="GaussianMixture.Predict(Dataset)"/>.</param>
+    /// <param name="labels">N component labels in [0, K), e.g. from <see cref="GaussianMixture.Predict(Dataset, int)"/>.</param>
     /// <param name="mixture">A fitted mixture with D = 2.</param>
     /// <param name="width">Image width in pixels, 200 … 16 384.</param>
     /// <param name="height">Image height in pixels, 200 … 16 384.</param>
@@ -40,7 +40,7 @@ public static class ToyPlot
             throw new ArgumentException($"the mixture has D = {mixture.Dimension}: this plot draws 2-D data only (D = 2).", nameof(mixture));
         if (labels.Count != points.Count)
             throw new ArgumentException($"there are {points.Count} points but {labels.Count} labels: give one label per point.", nameof(labels));
-        int k = mixture.Components;
+        int k = mixture.ComponentCount;
         var byComponent = new List<(double X, double Y)>[k];
         for (int c = 0; c < k; c++) byComponent[c] = [];
         for (int n = 0; n < points.Count; n++)

@@ -74,10 +74,10 @@ internal sealed class ApplyCommand
         byte[] labels = ImageSegmentation.PixelLabels(mixture, data, image);
         double logLikelihood = mixture.LogLikelihood(data);
         ForegroundSplit split = settings.Background is null
-            ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, mixture.Components)
-            : ForegroundSplit.Given(labels, settings.Background, mixture.Components);
+            ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, mixture.ComponentCount)
+            : ForegroundSplit.Given(labels, settings.Background, mixture.ComponentCount);
         string json = Json(path, modelPath, image, mixture, prior, logLikelihood, data.PointCount, split);
-        ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.Components, json, trace: null, traceTitle: "", split,
+        ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.ComponentCount, json, trace: null, traceTitle: "", split,
             ImageSegmentation.PixelEntropies(mixture, data));
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
@@ -86,31 +86,17 @@ internal sealed class ApplyCommand
     }
 
     private static string Json(string path, string modelPath, RgbImage image, GaussianMixture mixture, MixturePrior? prior, double logLikelihood,
-        long points, ForegroundSplit split)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        long points, ForegroundSplit split) =>
+        FitResultJson.SerializeMixture(mixture, prior, w =>
         {
-            w.WriteStartObject();
             w.WriteString("model", Path.GetFullPath(modelPath));
-            w.WriteNumber("components", mixture.Components);
-            w.WriteNumber("dimension", mixture.Dimension);
             w.WriteNumber("points", points);
-            FitResultJson.WriteMixtureProperties(w, mixture);
             w.WriteNumber("log_likelihood", logLikelihood);
-            if (prior is not null)
-            {
-                w.WriteNumber("log_joint", logLikelihood + prior.LogDensity(mixture));
-                w.WritePropertyName("hyperparameters");
-                FitResultJson.WritePrior(w, prior);
-            }
+            if (prior is not null) w.WriteNumber("log_joint", logLikelihood + prior.LogDensity(mixture));
             w.WriteNumber("iterations", 0);
             w.WriteString("input", Path.GetFullPath(path));
             w.WriteNumber("width", image.Width);
             w.WriteNumber("height", image.Height);
             ImageSegmentation.WriteForeground(w, split);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        });
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Bgmm.Cli.Diagnostics;
 using Bgmm.Cli.Rendering;
 using Bgmm.Imaging;
 using Bgmm.Kernels;
@@ -108,6 +109,7 @@ internal sealed class BenchCommand
                     images = [("generated 800×534", scene, clock.Elapsed)];
                 }
                 IterationTable(console, images, settings, cancellationToken);
+                BenchSmoothing.Table(console, images, [.. ks.Where(k => k <= 3)], settings.Iterations, settings.Repeats, cancellationToken);
                 SegmentTable(console, images, cancellationToken);
             }
             if (result.GetValue(_scaling)) ScalingTable(console, settings, cancellationToken);
@@ -287,13 +289,13 @@ internal sealed class BenchCommand
     private static double PassMilliseconds(Dataset data, int k, int threads, bool parallelFor, Settings settings)
     {
         GaussianMixture mixture = MapEmFitter.Fit(data, ImagePrior, new FitOptions(k) { MaxIterations = 5, Tolerance = 0, Seed = 1 }).Mixture;
-        using TimedPass pass = KernelDiagnostics.CreatePass(data, k, Precision.Double, threads, parallelFor);
-        for (int i = 0; i < 10; i++) pass.Run(mixture);
+        using var pass = new DatasetSource(data, k, threads, Precision.Double, persistentWorkers: !parallelFor);
+        for (int i = 0; i < 10; i++) pass.EStep(mixture, default);
         var samples = new double[settings.Repeats];
         for (int r = 0; r < samples.Length; r++)
         {
             var clock = Stopwatch.StartNew();
-            for (int i = 0; i < settings.Iterations; i++) pass.Run(mixture);
+            for (int i = 0; i < settings.Iterations; i++) pass.EStep(mixture, default);
             samples[r] = clock.Elapsed.TotalMilliseconds / settings.Iterations;
         }
         Array.Sort(samples);

@@ -51,7 +51,7 @@ internal sealed class FitCommand
 
         ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, settings, Precision.Double, cancellationToken);
         FitResult fit = modelFit.Fit;
-        int k = fit.Mixture.Components;
+        int k = fit.Mixture.ComponentCount;
         TimeSpan fitTime = clock.Elapsed;
 
         int[] labels = fit.Mixture.Predict(data);
@@ -87,7 +87,7 @@ internal sealed class FitCommand
             if (fit.EmptyComponents.Count > 0)
                 console.Line($"empty components (no data, at the prior): {string.Join(", ", fit.EmptyComponents)}");
             console.Line($"wrote {string.Join(", ", written.Select(Path.GetFileName))} to {outputs.Folder}");
-            console.VerboseLine($"fit {ResultTable.Seconds(fitTime)}, E-step kernel {fit.Kernel}");
+            console.VerboseLine($"fit {ResultTable.Seconds(fitTime)}, E-step kernel {fit.KernelName}");
         }
         return ExitCodes.Success;
     }

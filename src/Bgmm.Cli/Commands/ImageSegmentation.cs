@@ -25,7 +25,7 @@ internal sealed record ImageSettings(long MaxPixels, CompressionMode Compression
 /// <summary>What one segmented image produced.</summary>
 internal sealed record SegmentationOutcome(string Input, string Folder, GaussianMixture Mixture, FitResult? Fit, string Json,
     IReadOnlyList<string> Files, RgbImage Image, TimeSpan Decode, TimeSpan FitTime, TimeSpan Outputs, bool Compressed, int Rows,
-    ModelSelectionResult? Selection = null, ForegroundSplit? Foreground = null, bool Smoothed = false);
+    ModelSelectionResult? Selection = null, ForegroundSplit? Foreground = null, SmoothedFitResult? Smoothed = null);
 
 /// <summary>
 /// One image through the study's pipeline: decode → pixels as RGB in [0,1] → MAP-EM (or a choice of
@@ -50,7 +50,6 @@ internal static class ImageSegmentation
         cancellationToken.ThrowIfCancellationRequested();
 
         (Dataset data, bool compressed) = Prepare(image, settings.Compression);
-        FitResult? independent = null;
         SmoothedFitResult? smoothedResult = null;
         console.VerboseLine(compressed
             ? $"{path}: {image.Width}×{image.Height} = {image.PixelCount} pixels, {data.Count} distinct colours: fitting the colour table weighted by pixel counts (exact; --compress off to disable)"
@@ -59,10 +58,11 @@ internal static class ImageSegmentation
         var fitClock = Stopwatch.StartNew();
         ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, model, settings.Precision, cancellationToken);
         FitResult fit = modelFit.Fit;
-        int k = fit.Mixture.Components;
+        int k = fit.Mixture.ComponentCount;
         byte[] labels;
         float[] entropy;
         int? phaseBoundary = null;
+        IReadOnlyList<double> trace = fit.LogJointTrace;
         if (settings.Smoothing is SmoothingOptions smoothing)
         {
             // The smoothing needs every pixel in place; the independent fit it starts from was exact on the colour table.
@@ -71,8 +71,7 @@ internal static class ImageSegmentation
             SmoothedFitResult smoothed = FitProgressDisplay.Run(console, $"{Path.GetFileName(path)} smoothing (β = {Format(smoothing.Beta)})", options.MaxIterations, 1,
                 progress => MeanFieldEmFitter.Fit(pixels, image.Width, image.Height, fit.Mixture, modelFit.Prior, options, progress, cancellationToken));
             phaseBoundary = fit.LogJointTrace.Count;
-            independent = fit;
-            fit = smoothed.CombineWith(fit, pixels);
+            trace = [.. fit.LogJointTrace, .. smoothed.ObjectiveTrace];
             labels = smoothed.Labels.ToArray();
             entropy = smoothed.ComputeEntropy();
             smoothedResult = smoothed;
@@ -89,23 +88,24 @@ internal static class ImageSegmentation
         ForegroundSplit split = settings.Background is null
             ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, k)
             : ForegroundSplit.Given(labels, settings.Background, k);
-        string json = FitResultJson.Serialize(fit, w =>
+        void Extra(Utf8JsonWriter w)
         {
             WriteImageProperties(w, path, image, compressed, data.Count, decode, fitTime);
             WriteForeground(w, split);
             if (modelFit.Selection is not null) ModelFitting.WriteSelection(w, modelFit.Selection);
-            if (smoothedResult is not null) WriteSmoothing(w, smoothedResult, independent!, phaseBoundary!.Value);
-        });
+        }
+        string json = smoothedResult is null ? FitResultJson.Serialize(fit, Extra) : SmoothedFitJson.Serialize(fit, smoothedResult, Extra);
+        GaussianMixture mixture = smoothedResult?.Mixture ?? fit.Mixture;
         string name = Path.GetFileName(path);
         string traceTitle = smoothedResult is null
             ? $"{name}: log joint per EM iteration (K = {k})"
             : $"{name}: log joint, then the smoothed objective F (K = {k}, β = {Format(smoothedResult.Options.Beta)})";
-        WriteImageOutputs(outputs, image, labels, k, json, fit.LogJointTrace, traceTitle, split, entropy, phaseBoundary,
+        WriteImageOutputs(outputs, image, labels, k, json, trace, traceTitle, split, entropy, phaseBoundary,
             extra: modelFit.Selection is null ? null : [("criterion.png", () => ModelFitting.CriterionPng(modelFit.Selection, name))]);
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
-        return new SegmentationOutcome(path, outputs.Folder, fit.Mixture, fit, json, files, image, decode, fitTime, outputClock.Elapsed,
-            compressed, data.Count, modelFit.Selection, split, smoothedResult is not null);
+        return new SegmentationOutcome(path, outputs.Folder, mixture, fit, json, files, image, decode, fitTime, outputClock.Elapsed,
+            compressed, data.Count, modelFit.Selection, split, smoothedResult);
     }
 
     /// <summary>The dataset to fit: the distinct-colour table when it pays (or is asked for), else every pixel.</summary>
@@ -169,21 +169,6 @@ internal static class ImageSegmentation
         if (trace is not null) files.Add(("log_joint.png", () => TracePlot.Render(trace, traceTitle, phaseBoundary)));
         if (extra is not null) files.AddRange(extra);
         outputs.AddAll(files);
-    }
-
-    internal static void WriteSmoothing(Utf8JsonWriter w, SmoothedFitResult smoothed, FitResult independent, int phaseStart)
-    {
-        w.WriteStartObject("smoothing");
-        w.WriteNumber("beta", smoothed.Options.Beta);
-        w.WriteNumber("neighbours", (int)smoothed.Options.Neighbours);
-        w.WriteNumber("sweeps", smoothed.Options.Sweeps);
-        w.WriteNumber("iterations", smoothed.Iterations);
-        w.WriteBoolean("converged", smoothed.Converged);
-        w.WriteNumber("objective", smoothed.Objective);
-        w.WriteNumber("trace_start", phaseStart);
-        w.WriteNumber("independent_iterations", independent.Iterations);
-        w.WriteNumber("independent_log_joint", independent.LogJoint);
-        w.WriteEndObject();
     }
 
     private static string Format(double x) => x.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);

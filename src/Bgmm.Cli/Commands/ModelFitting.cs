@@ -59,9 +59,9 @@ internal static class ModelFitting
     {
         string name = selection.Criterion == SelectionCriterion.Bic ? "BIC" : "ICL";
         return CriterionPlot.Render(
-            [.. selection.Candidates.Select(c => c.Components)],
+            [.. selection.Candidates.Select(c => c.ComponentCount)],
             [.. selection.Candidates.Select(c => c.Score(selection.Criterion))],
-            selection.Chosen.Components, $"{name} ({title})");
+            selection.Chosen.ComponentCount, $"{name} ({title})");
     }
 
     /// <summary>Writes "criterion" and "selection": [{components, bic, icl, log_joint}, …].</summary>
@@ -72,7 +72,7 @@ internal static class ModelFitting
         foreach (ModelCandidate c in selection.Candidates)
         {
             w.WriteStartObject();
-            w.WriteNumber("components", c.Components);
+            w.WriteNumber("components", c.ComponentCount);
             w.WriteNumber("bic", c.Bic);
             w.WriteNumber("icl", c.Icl);
             w.WriteNumber("log_joint", c.Fit.LogJoint);
@@ -93,7 +93,7 @@ internal static class ModelFitting
         foreach (ModelCandidate c in selection.Candidates)
         {
             table.AddRow(
-                new Text(c.Components.ToString(CultureInfo.InvariantCulture)),
+                new Text(c.ComponentCount.ToString(CultureInfo.InvariantCulture)),
                 new Text(c.Bic.ToString("F2", CultureInfo.InvariantCulture)),
                 new Text(c.Icl.ToString("F2", CultureInfo.InvariantCulture)),
                 new Text(c.Fit.LogJoint.ToString("F2", CultureInfo.InvariantCulture)),

@@ -44,11 +44,11 @@ internal sealed record ModelSettings(
         if (PriorSource is not null && !PriorSource.Equals("empirical", StringComparison.OrdinalIgnoreCase))
         {
             MixturePrior fromFile = FitResultJson.ReadPrior(ReadText(PriorSource, "--prior"), dimension);
-            alpha = fromFile.Weights.Alpha;
-            mu0 = fromFile.Components.Mean.ToArray();
-            kappa0 = fromFile.Components.Kappa;
-            nu0 = fromFile.Components.DegreesOfFreedom;
-            sigma0 = fromFile.Components.Scale;
+            alpha = fromFile.WeightPrior.Alpha;
+            mu0 = fromFile.ComponentPrior.Mu0.ToArray();
+            kappa0 = fromFile.ComponentPrior.Kappa0;
+            nu0 = fromFile.ComponentPrior.Nu0;
+            sigma0 = fromFile.ComponentPrior.Sigma0;
         }
         else if (PriorSource is not null)
         {

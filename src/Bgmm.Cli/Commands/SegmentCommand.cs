@@ -111,17 +111,19 @@ internal sealed class SegmentCommand
     {
         if (!console.ShowNormal) return;
         if (o.Selection is not null) console.Human.Write(ModelFitting.SelectionTable(o.Selection));
-        console.Human.Write(ResultTable.Components(o.Mixture, o.Fit?.EmptyComponents ?? [], ["R", "G", "B"]));
+        console.Human.Write(ResultTable.Components(o.Mixture, o.Smoothed?.EmptyComponents ?? o.Fit?.EmptyComponents ?? [], ["R", "G", "B"]));
         if (o.Fit is FitResult fit)
         {
-            console.Line(ResultTable.Summary(fit, o.Decode + o.FitTime + o.Outputs, o.Smoothed));
+            TimeSpan elapsed = o.Decode + o.FitTime + o.Outputs;
+            console.Line(o.Smoothed is null ? ResultTable.Summary(fit, elapsed) : ResultTable.Summary(fit, o.Smoothed, elapsed));
             foreach (string line in FitCommand.RestartLines(fit)) console.Line(line);
-            if (fit.EmptyComponents.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", fit.EmptyComponents)}");
+            IReadOnlyList<int> empty = o.Smoothed?.EmptyComponents ?? fit.EmptyComponents;
+            if (empty.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", empty)}");
         }
         if (o.Foreground is ForegroundSplit split) console.Line(ForegroundLine(split));
         console.Line($"wrote {string.Join(", ", o.Files.Select(Path.GetFileName))} to {o.Folder}");
         console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
-            $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(o.FitTime)}{(o.Fit is null ? "" : $" ({o.Fit.Iterations} iterations, kernel {o.Fit.Kernel})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(o.Compressed ? $"{o.Rows} distinct colours fitted" : $"{o.Rows} pixels fitted")}"));
+            $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(o.FitTime)}{(o.Fit is null ? "" : $" ({o.Fit.Iterations} iterations, kernel {o.Fit.KernelName})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(o.Compressed ? $"{o.Rows} distinct colours fitted" : $"{o.Rows} pixels fitted")}"));
     }
 }
 

@@ -18,7 +18,7 @@ internal static class ResultTable
         table.AddColumn(new TableColumn("mean μ" + (coordinateNames is null ? "" : $" ({string.Join(", ", coordinateNames)})")));
         table.AddColumn(new TableColumn("covariance Σ"));
         var empty = new HashSet<int>(emptyComponents);
-        for (int k = 0; k < m.Components; k++)
+        for (int k = 0; k < m.ComponentCount; k++)
         {
             string label = k.ToString(CultureInfo.InvariantCulture) + (empty.Contains(k) ? " (empty)" : "");
             table.AddRow(
@@ -30,13 +30,12 @@ internal static class ResultTable
         return table;
     }
 
-    public static string Summary(FitResult fit, TimeSpan elapsed, bool smoothed = false)
+    public static string Summary(FitResult independent, Bgmm.Spatial.SmoothedFitResult smoothed, TimeSpan elapsed) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{independent.Iterations + smoothed.Iterations} iterations in all, {(smoothed.Converged ? "converged" : "not converged")}; final mean-field objective F {smoothed.Objective:F4} (independent-pixel log-likelihood at θ {smoothed.LogLikelihood:F4}, log prior {smoothed.LogPrior:F4}); {Seconds(elapsed)}");
+
+    public static string Summary(FitResult fit, TimeSpan elapsed)
     {
-        if (smoothed)
-        {
-            return string.Create(CultureInfo.InvariantCulture,
-                $"{fit.Iterations} iterations in all, {(fit.Converged ? "converged" : "not converged")}; final mean-field objective F {fit.LogJoint:F4} (independent-pixel log-likelihood at θ {fit.LogLikelihood:F4}, log prior {fit.LogPrior:F4}); {Seconds(elapsed)}");
-        }
         string converged = fit.Converged
             ? "converged"
             : fit.Options.Tolerance == 0 ? "fixed iteration count (tolerance 0)" : "not converged (iteration limit reached)";

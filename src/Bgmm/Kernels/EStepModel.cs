@@ -12,7 +12,7 @@ internal sealed class EStepModel
 {
     public EStepModel(GaussianMixture mixture)
     {
-        K = mixture.Components;
+        K = mixture.ComponentCount;
         D = mixture.Dimension;
         Means = new double[K * D];
         PrecisionFactors = new double[K * D * D];

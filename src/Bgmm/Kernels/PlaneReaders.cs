@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Bgmm.Kernels;
 
 /// <summary>
-/// How the kernels read one storage of a dataset's coordinates (<see cref="Dataset.Planes"/>): double
+/// How the kernels read one storage of a dataset's coordinates (<see cref="PointStorage.Visit{TVisitor}"/>): double
 /// columns or byte planes. The kernels are generic methods over the reader, which the JIT specialises,
 /// so a load inlines to the storage's one or two instructions. A plane is addressed by a reference to
 /// its first byte; stored value v stands for the coordinate v / <see cref="Dataset.PlaneScale"/>.
@@ -62,4 +62,54 @@ internal readonly struct BytePlaneReader : IPlaneReader
         where TOps : struct, IVectorOps<TV>
         where TV : unmanaged =>
         TOps.LoadBytes(ref Unsafe.Add(ref plane, row));
+}
+
+/// <summary>Loads a block's coordinates from a storage's planes into <see cref="KernelBlock{TV}.Coordinates"/>.</summary>
+internal static class BlockLoad<TOps, TV>
+    where TOps : struct, IVectorOps<TV>
+    where TV : unmanaged
+{
+    /// <summary>
+    /// Rows ahead to prefetch while streaming double columns: a block is swept once to load and again
+    /// from L1 to score, a pattern the hardware prefetcher follows poorly.
+    /// </summary>
+    private const int PrefetchDistance = 512;
+
+    /// <summary>
+    /// <paramref name="vectors"/> vectors of rows from <paramref name="row"/> on, as stored (v = s·x; the
+    /// statistics pass), or, with <paramref name="exactUnits"/>, as the exact coordinates v / s by IEEE
+    /// division (the labeller, so that its scores are those of double columns holding v / s).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Load<TReader>(ref KernelBlock<TV> block, Array[] planes, int row, int vectors, bool exactUnits, double scale)
+        where TReader : struct, IPlaneReader
+    {
+        int n = TOps.Count, stride = block.Stride;
+        bool divide = exactUnits && TReader.Converts;
+        TV divisor = TOps.Broadcast(scale);
+        for (int j = 0; j < block.Dimension; j++)
+        {
+            ref byte plane = ref Planes.At<TReader>(planes, j, row);
+            Span<TV> target = block.Coordinates.Slice(j * stride, vectors);
+            for (int i = 0; i < target.Length; i++)
+            {
+                nint offset = (nint)i * n;
+                if (TReader.Prefetches)
+                {
+                    Prefetch(ref Unsafe.Add(ref plane, (offset + PrefetchDistance) * TReader.ElementSize));
+                    // float32: a vector spans two cache lines of each column.
+                    if (n * TReader.ElementSize > 64) Prefetch(ref Unsafe.Add(ref plane, (offset + 64 / TReader.ElementSize + PrefetchDistance) * TReader.ElementSize));
+                }
+                TV v = TReader.Load<TOps, TV>(ref plane, offset);
+                target[i] = divide ? TOps.Divide(v, divisor) : v;
+            }
+        }
+    }
+
+    /// <summary>Prefetches the cache line at <paramref name="address"/> (never faults: a hint past the end is harmless).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch(ref byte address)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Unsafe.AsPointer(ref address));
+    }
 }

@@ -3,8 +3,8 @@ namespace Bgmm.Kernels;
 /// <summary>
 /// The portable kernel for any D and K: plain double loops with the library's exp and log. It is
 /// the fallback on machines without SIMD and the reference the vectorised kernels are tested against.
-/// Byte planes are read through the dataset's table of quotients v / s, so it gives bit for bit the
-/// same result on a byte-plane dataset as on double columns holding those quotients.
+/// Rows are read as exact coordinates (<see cref="Dataset.CopyRow"/>: byte planes as the quotients v / s),
+/// so it gives bit for bit the same result on a byte-plane dataset as on double columns holding them.
 /// </summary>
 internal sealed class ScalarKernel : IStatisticsKernel
 {
@@ -16,10 +16,7 @@ internal sealed class ScalarKernel : IStatisticsKernel
     {
         int k = model.K, d = model.D, stride = MixtureStatistics.Stride(d);
         ReadOnlySpan<double> means = model.Means, factors = model.PrecisionFactors, constants = model.LogConstants;
-        double[][]? columns = data.DoubleColumns;
-        byte[][]? planes = data.BytePlanes;
-        double[]? table = data.ByteTable;
-        ReadOnlySpan<double> weights = data.Weights;
+        ReadOnlySpan<double> weights = data.PointWeights;
         bool weighted = !weights.IsEmpty;
 
         Span<double> x = stackalloc double[d];
@@ -31,14 +28,7 @@ internal sealed class ScalarKernel : IStatisticsKernel
         {
             double w = weighted ? weights[n] : 1.0;
             if (w == 0) continue;
-            if (columns is not null)
-            {
-                for (int j = 0; j < d; j++) x[j] = columns[j][n];
-            }
-            else
-            {
-                for (int j = 0; j < d; j++) x[j] = table![planes![j][n]];
-            }
+            data.CopyRow(n, x);
 
             double max = double.NegativeInfinity;
             for (int c = 0; c < k; c++)

@@ -15,25 +15,54 @@ public static class FitResultJson
 {
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
 
-    /// <summary>The result as an indented JSON document; <paramref name="extra"/> may add properties.</summary>
+    /// <summary>The result as an indented JSON document; <paramref name="extra"/> may add properties before it closes.</summary>
     public static string Serialize(FitResult result, Action<Utf8JsonWriter>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return Serialize(FitRecord.From(result), extra);
+    }
+
+    /// <summary>
+    /// A model file: <c>weights</c>, <c>means</c>, <c>covariances</c> and, when given, the prior as
+    /// <c>hyperparameters</c> (readable by <see cref="ReadMixture"/> and <see cref="ReadPrior"/>).
+    /// </summary>
+    public static string SerializeMixture(GaussianMixture mixture, MixturePrior? prior = null, Action<Utf8JsonWriter>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(mixture);
+        return Document(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("components", mixture.ComponentCount);
+            writer.WriteNumber("dimension", mixture.Dimension);
+            WriteMixtureProperties(writer, mixture);
+            if (prior is not null)
+            {
+                writer.WritePropertyName("hyperparameters");
+                WritePrior(writer, prior);
+            }
+            extra?.Invoke(writer);
+            writer.WriteEndObject();
+        });
+    }
+
+    /// <summary>The JSON document of a fit's record (the smoothed result builds its own record).</summary>
+    internal static string Serialize(FitRecord record, Action<Utf8JsonWriter>? extra) => Document(writer => Write(writer, record, extra));
+
+    private static string Document(Action<Utf8JsonWriter> write)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, Indented))
         {
-            Write(writer, result, extra);
+            write(writer);
         }
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Writes the result as one JSON object; <paramref name="extra"/> may add properties before it closes.</summary>
-    public static void Write(Utf8JsonWriter writer, FitResult result, Action<Utf8JsonWriter>? extra = null)
+    private static void Write(Utf8JsonWriter writer, FitRecord result, Action<Utf8JsonWriter>? extra)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(result);
         GaussianMixture m = result.Mixture;
         writer.WriteStartObject();
-        writer.WriteNumber("components", m.Components);
+        writer.WriteNumber("components", m.ComponentCount);
         writer.WriteNumber("dimension", m.Dimension);
         writer.WriteNumber("points", result.Points);
         writer.WriteNumber("total_weight", result.TotalWeight);
@@ -41,16 +70,16 @@ public static class FitResultJson
         writer.WriteNumber("log_joint", result.LogJoint);
         writer.WriteNumber("log_likelihood", result.LogLikelihood);
         writer.WriteNumber("log_prior", result.LogPrior);
-        WriteArray(writer, "log_joint_trace", result.LogJointTrace);
+        WriteArray(writer, "log_joint_trace", result.Trace);
         writer.WriteNumber("iterations", result.Iterations);
         writer.WriteBoolean("converged", result.Converged);
         writer.WriteNumber("restart", result.Restart);
         writer.WriteNumber("restarts", result.RestartLogJoints.Count);
         WriteArray(writer, "restart_log_joints", result.RestartLogJoints);
         writer.WriteNumber("seed", result.Seed);
-        writer.WriteString("initialization", result.Options.Initialization.Name);
-        writer.WriteNumber("tolerance", result.Options.Tolerance);
-        writer.WriteNumber("max_iterations", result.Options.MaxIterations);
+        writer.WriteString("initialization", result.Initialization);
+        writer.WriteNumber("tolerance", result.Tolerance);
+        writer.WriteNumber("max_iterations", result.MaxIterations);
         writer.WriteStartArray("empty_components");
         foreach (int k in result.EmptyComponents) writer.WriteNumberValue(k);
         writer.WriteEndArray();
@@ -62,32 +91,26 @@ public static class FitResultJson
         writer.WriteEndObject();
     }
 
-    /// <summary>Writes <c>weights</c>, <c>means</c> and <c>covariances</c> as properties of the current object.</summary>
-    public static void WriteMixtureProperties(Utf8JsonWriter writer, GaussianMixture mixture)
+    private static void WriteMixtureProperties(Utf8JsonWriter writer, GaussianMixture mixture)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(mixture);
         WriteArray(writer, "weights", mixture.Weights);
         writer.WriteStartArray("means");
-        for (int k = 0; k < mixture.Components; k++) WriteArrayValue(writer, mixture.GetMean(k));
+        for (int k = 0; k < mixture.ComponentCount; k++) WriteArrayValue(writer, mixture.GetMean(k));
         writer.WriteEndArray();
         writer.WriteStartArray("covariances");
-        for (int k = 0; k < mixture.Components; k++) WriteMatrixValue(writer, mixture.GetCovariance(k));
+        for (int k = 0; k < mixture.ComponentCount; k++) WriteMatrixValue(writer, mixture.GetCovariance(k));
         writer.WriteEndArray();
     }
 
-    /// <summary>Writes the hyperparameters object {alpha, mu0, kappa0, nu0, sigma0}.</summary>
-    public static void WritePrior(Utf8JsonWriter writer, MixturePrior prior)
+    private static void WritePrior(Utf8JsonWriter writer, MixturePrior prior)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        ArgumentNullException.ThrowIfNull(prior);
         writer.WriteStartObject();
-        writer.WriteNumber("alpha", prior.Weights.Alpha);
-        WriteArray(writer, "mu0", prior.Components.Mean.ToArray());
-        writer.WriteNumber("kappa0", prior.Components.Kappa);
-        writer.WriteNumber("nu0", prior.Components.DegreesOfFreedom);
+        writer.WriteNumber("alpha", prior.WeightPrior.Alpha);
+        WriteArray(writer, "mu0", prior.ComponentPrior.Mu0.ToArray());
+        writer.WriteNumber("kappa0", prior.ComponentPrior.Kappa0);
+        writer.WriteNumber("nu0", prior.ComponentPrior.Nu0);
         writer.WritePropertyName("sigma0");
-        WriteMatrixValue(writer, prior.Components.Scale);
+        WriteMatrixValue(writer, prior.ComponentPrior.Sigma0);
         writer.WriteEndObject();
     }
 

@@ -68,7 +68,7 @@ public class BytePlaneDatasetTests
         Assert.Equal(2.0, data[3, 0]);
         Assert.Equal(255 / 100.0, data[3, 1]);
         Assert.Equal(0.07, data[0, 1]);
-        Assert.Equal([1, 0, 2.5, 1], data.Weights.ToArray());
+        Assert.Equal([1, 0, 2.5, 1], data.PointWeights.ToArray());
         Assert.Equal((3L, 4.5), (data.PointCount, data.TotalWeight));
     }
 
@@ -100,12 +100,12 @@ public class BytePlaneDatasetTests
         Assert.True(a.HasBytePlanes);
         Assert.Equal((b.Count, b.PointCount, b.TotalWeight), (a.Count, a.PointCount, a.TotalWeight));
         Assert.Equal(b.SourceRows.ToArray(), a.SourceRows.ToArray());
-        Assert.Equal(b.Weights.ToArray(), a.Weights.ToArray());
+        Assert.Equal(b.PointWeights.ToArray(), a.PointWeights.ToArray());
         for (int j = 0; j < 3; j++) Assert.Equal(b.Column(j).ToArray(), a.Column(j).ToArray());
         // Compressing again (a compressed view of a compressed view) agrees too.
         Dataset aa = a.Compress(), bb = b.Compress();
         Assert.Equal(bb.SourceRows.ToArray(), aa.SourceRows.ToArray());
-        Assert.Equal(bb.Weights.ToArray(), aa.Weights.ToArray());
+        Assert.Equal(bb.PointWeights.ToArray(), aa.PointWeights.ToArray());
     }
 
     [Fact]
@@ -114,9 +114,10 @@ public class BytePlaneDatasetTests
         byte[] r = [1, 2, 3, 4, 5, 6], g = [7, 8, 9, 10, 11, 12], b = [255, 0, 128, 64, 32, 16];
         Dataset data = RgbImage.FromRgb8(3, 2, r, g, b).ToDataset();
         Assert.True(data.HasBytePlanes);
-        Assert.Same(r, data.BytePlanes![0]);
-        Assert.Same(g, data.BytePlanes[1]);
-        Assert.Same(b, data.BytePlanes[2]);
+        var planes = Assert.IsType<BytePlaneStorage>(data.Storage).Planes;
+        Assert.Same(r, planes[0]);
+        Assert.Same(g, planes[1]);
+        Assert.Same(b, planes[2]);
         Assert.Equal(255.0, data.PlaneScale);
 
         Dataset wide = RgbImage.FromRgb16(1, 1, [65535], [0], [257]).ToDataset();

@@ -169,7 +169,7 @@ public class EmStepTests
         for (int c = 0; c < k; c++)
         {
             MixturePrior p = RandomPrior(d, 1, seed * 31 + (ulong)c);
-            covs[c] = p.Components.Scale;
+            covs[c] = p.ComponentPrior.Sigma0;
             for (int i = 0; i < d; i++) covs[c][i, i] += 0.5;
         }
         return new GaussianMixture([.. weights.Select(v => v / sum)], means, covs);

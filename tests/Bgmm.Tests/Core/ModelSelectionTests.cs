@@ -34,8 +34,8 @@ public class ModelSelectionTests
         MixturePrior prior = MixturePrior.Create(2, mu0: [6, 6], kappa0: 0.01);
         ModelSelectionResult result = ModelSelection.Select(data, prior, new FitOptions(1) { Restarts = 4, Seed = 1 }, [1, 2, 3, 4, 5, 6], criterion);
 
-        Assert.Equal(trueK, result.Chosen.Components);
-        Assert.Equal([1, 2, 3, 4, 5, 6], result.Candidates.Select(c => c.Components));
+        Assert.Equal(trueK, result.Chosen.ComponentCount);
+        Assert.Equal([1, 2, 3, 4, 5, 6], result.Candidates.Select(c => c.ComponentCount));
         Assert.All(result.Candidates, c => Assert.True(c.Icl >= c.Bic));
     }
 

@@ -48,17 +48,17 @@ public class SerializationTests
             Assert.Equal(Fit.Mixture.GetMean(k), m.GetMean(k));
             Assert.Equal(Fit.Mixture.GetCovariance(k), m.GetCovariance(k));
         }
-        Assert.Equal(3.0, p.Components.DegreesOfFreedom);
-        Assert.Equal(1.0, p.Weights.Alpha);
+        Assert.Equal(3.0, p.ComponentPrior.Nu0);
+        Assert.Equal(1.0, p.WeightPrior.Alpha);
     }
 
     [Fact]
     public void ReadPrior_MissingKeysTakeDefaults()
     {
         MixturePrior p = FitResultJson.ReadPrior("""{"alpha": 100, "nu0": 4}""", 3);
-        Assert.Equal(100, p.Weights.Alpha);
-        Assert.Equal(4, p.Components.DegreesOfFreedom);
-        Assert.Equal(1, p.Components.Kappa);
+        Assert.Equal(100, p.WeightPrior.Alpha);
+        Assert.Equal(4, p.ComponentPrior.Nu0);
+        Assert.Equal(1, p.ComponentPrior.Kappa0);
         Assert.Equal(3, p.Dimension);
     }
 

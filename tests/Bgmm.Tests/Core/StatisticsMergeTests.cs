@@ -52,7 +52,7 @@ public class StatisticsMergeTests
     private static void AssertClose(MixtureStatistics a, MixtureStatistics b)
     {
         Assert.True(Norms.Relative(a.LogLikelihood, b.LogLikelihood) < Tolerance);
-        for (int k = 0; k < a.Components; k++)
+        for (int k = 0; k < a.ComponentCount; k++)
         {
             Assert.True(Norms.Relative(a.Count(k), b.Count(k)) < Tolerance);
             Assert.True(Norms.Relative(a.Mean(k), b.Mean(k)) < Tolerance);
@@ -63,7 +63,7 @@ public class StatisticsMergeTests
     private static void AssertIdentical(MixtureStatistics a, MixtureStatistics b)
     {
         Assert.Equal(b.LogLikelihood, a.LogLikelihood);
-        for (int k = 0; k < a.Components; k++)
+        for (int k = 0; k < a.ComponentCount; k++)
         {
             Assert.Equal(b.Count(k), a.Count(k));
             Assert.Equal(b.Mean(k).ToArray(), a.Mean(k).ToArray());

@@ -81,7 +81,7 @@ public class ToyStudyTests
 
     internal static GaussianMixture Canonical(GaussianMixture m)
     {
-        int[] order = [.. Enumerable.Range(0, m.Components).OrderByDescending(k => m.Weights[k]).ThenBy(k => m.GetMean(k)[0])];
+        int[] order = [.. Enumerable.Range(0, m.ComponentCount).OrderByDescending(k => m.Weights[k]).ThenBy(k => m.GetMean(k)[0])];
         return new GaussianMixture([.. order.Select(k => m.Weights[k])], [.. order.Select(m.GetMean)], [.. order.Select(m.GetCovariance)]);
     }
 }

@@ -31,9 +31,9 @@ public class ValidationTests
     }
 
     [Theory]
-    [InlineData(0, "components", "≥ 1")]
-    [InlineData(-2, "components", "≥ 1")]
-    [InlineData(21, "components", "only 20 points")]
+    [InlineData(0, "componentCount", "≥ 1")]
+    [InlineData(-2, "componentCount", "≥ 1")]
+    [InlineData(21, "componentCount", "only 20 points")]
     public void Fit_InvalidComponentCount_IsRejected(int k, string parameter, string fragment)
     {
         var e = Assert.Throws<ModelInputException>(() => MapEmFitter.Fit(Data, null, new FitOptions(k)));

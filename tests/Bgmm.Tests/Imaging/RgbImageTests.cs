@@ -136,7 +136,7 @@ public class RgbImageTests
         DistinctColours.Result direct = DistinctColours.Find8Direct(r, g, b);
 
         Assert.Equal(direct.SourceRows, hashed.SourceRows);
-        Assert.Equal(direct.Rows.Weights.ToArray(), hashed.Rows.Weights.ToArray());
+        Assert.Equal(direct.Rows.PointWeights.ToArray(), hashed.Rows.PointWeights.ToArray());
         for (int j = 0; j < 3; j++) Assert.Equal(direct.Rows.Column(j).ToArray(), hashed.Rows.Column(j).ToArray());
     }
 

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Diagnostics;
 using Bgmm.Imaging;
 using Bgmm.Kernels;
 using Bgmm.Tests.Support;
@@ -28,8 +29,8 @@ public class BytePlaneKernelTests
     [MemberData(nameof(Paths))]
     public void Accumulate_BytePlanes_EveryLength0To257_MatchesDoubleColumnsOfTheSameValues(string widthName, Precision precision, int d, bool specialiseD3)
     {
-        KernelWidth width = Enum.Parse<KernelWidth>(widthName);
-        if (!KernelSelector.IsAccelerated(width)) Assert.Skip($"{width} is not accelerated on this machine (the child-process tests cover the ladder).");
+        VectorWidth width = Enum.Parse<VectorWidth>(widthName);
+        if (!VectorWidths.IsAccelerated(width)) Assert.Skip($"{width} is not accelerated on this machine (the child-process tests cover the ladder).");
         IStatisticsKernel kernel = KernelSelector.Create(width, precision, specialiseD3);
         double tolerance = precision == Precision.Double ? DoubleTolerance : SingleTolerance;
         double worst = 0;
@@ -84,9 +85,9 @@ public class BytePlaneKernelTests
             bytes.CopyRow(i, x);
             return mixture.Predict(x);
         })];
-        foreach (KernelWidth width in Enum.GetValues<KernelWidth>())
+        foreach (VectorWidth width in Enum.GetValues<VectorWidth>())
         {
-            if (!KernelSelector.IsAccelerated(width)) continue;
+            if (!VectorWidths.IsAccelerated(width)) continue;
             var expected = new byte[bytes.Count];
             var actual = new byte[bytes.Count];
             // Every tail length: rows [0, n) for n = 0..257, then all rows.
@@ -165,7 +166,7 @@ public class BytePlaneKernelTests
     {
         Assert.True(data.HasBytePlanes);
         double[][] columns = [.. Enumerable.Range(0, data.Dimension).Select(j => data.Column(j).ToArray())];
-        Dataset doubles = data.IsWeighted ? Dataset.WrapColumns(columns, data.Weights.ToArray()) : Dataset.WrapColumns(columns);
+        Dataset doubles = data.IsWeighted ? Dataset.WrapColumns(columns, data.PointWeights.ToArray()) : Dataset.WrapColumns(columns);
         Assert.False(doubles.HasBytePlanes);
         return doubles;
     }

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Diagnostics;
 using Bgmm.Imaging;
 using Bgmm.Kernels;
 using Bgmm.Numerics;
@@ -127,7 +128,7 @@ public class KernelImageTests
         (Dataset data, GaussianMixture mixture) = KernelDiagnostics.SelfCheckCase(3, 4, weighted: true, 50_000, seed: 12);
         var model = new EStepModel(mixture);
         using var persistent = new StatisticsPass(data, 4, 2, KernelSelector.Select(3));
-        using var pooled = new StatisticsPass(data, 4, 2, KernelSelector.Select(3), PassThreading.ParallelFor);
+        using var pooled = new StatisticsPass(data, 4, 2, KernelSelector.Select(3), persistentWorkers: false);
         using var single = new StatisticsPass(data, 4, 1, KernelSelector.Select(3));
         double[] expected = [.. single.Run(model).Raw.ToArray()];
         for (int i = 0; i < 20; i++)
@@ -140,9 +141,9 @@ public class KernelImageTests
     /// <summary>Largest normwise relative error over every component's N_k, x̄_k and W_k (components with N_k = 0 compare exactly).</summary>
     internal static double StatisticsError(MixtureStatistics actual, MixtureStatistics expected)
     {
-        double worst = Norms.Relative(Enumerable.Range(0, expected.Components).Select(actual.Count).ToArray(),
-            Enumerable.Range(0, expected.Components).Select(expected.Count).ToArray());
-        for (int k = 0; k < expected.Components; k++)
+        double worst = Norms.Relative(Enumerable.Range(0, expected.ComponentCount).Select(actual.Count).ToArray(),
+            Enumerable.Range(0, expected.ComponentCount).Select(expected.Count).ToArray());
+        for (int k = 0; k < expected.ComponentCount; k++)
         {
             if (expected.Count(k) == 0)
             {

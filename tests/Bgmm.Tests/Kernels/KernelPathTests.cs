@@ -1,3 +1,4 @@
+using Bgmm.Cli.Diagnostics;
 using System.Runtime.Intrinsics;
 using Bgmm.Kernels;
 
@@ -38,8 +39,8 @@ public class KernelPathTests
     [MemberData(nameof(Paths))]
     public void Accumulate_EveryLength0To257_MatchesScalarReference(string widthName, Precision precision, int d, bool specialiseD3)
     {
-        KernelWidth width = Enum.Parse<KernelWidth>(widthName);
-        if (!KernelSelector.IsAccelerated(width)) Assert.Skip($"{width} is not accelerated on this machine (the child-process tests cover the ladder).");
+        VectorWidth width = Enum.Parse<VectorWidth>(widthName);
+        if (!VectorWidths.IsAccelerated(width)) Assert.Skip($"{width} is not accelerated on this machine (the child-process tests cover the ladder).");
         IStatisticsKernel kernel = KernelSelector.Create(width, precision, specialiseD3);
         double tolerance = precision == Precision.Double ? DoubleTolerance : SingleTolerance;
         double worst = 0;

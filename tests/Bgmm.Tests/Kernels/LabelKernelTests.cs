@@ -1,3 +1,4 @@
+using Bgmm.Cli.Diagnostics;
 using Bgmm.Imaging;
 using Bgmm.Kernels;
 using Bgmm.Tests.Support;
@@ -17,9 +18,9 @@ public class LabelKernelTests
         (Dataset data, GaussianMixture mixture) = KernelDiagnostics.SelfCheckCase(d, k, weighted: false, 3001, seed: (ulong)(d * 7 + k));
         int[] expected = ScalarLabels(mixture, data);
         var model = new EStepModel(mixture);
-        foreach (KernelWidth width in Enum.GetValues<KernelWidth>())
+        foreach (VectorWidth width in Enum.GetValues<VectorWidth>())
         {
-            if (!KernelSelector.IsAccelerated(width)) continue;
+            if (!VectorWidths.IsAccelerated(width)) continue;
             var labels = new byte[data.Count];
             LabelKernel.LabelRange(model, data, 0, data.Count, labels, width);
             Assert.Equal(expected, labels.Select(b => (int)b));

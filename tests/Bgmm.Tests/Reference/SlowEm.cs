@@ -27,7 +27,7 @@ internal sealed class SlowMixture
 internal sealed record SlowPrior(double Alpha, double[] Mu0, double Kappa0, double Nu0, double[,] Sigma0)
 {
     public static SlowPrior From(MixturePrior p) =>
-        new(p.Weights.Alpha, p.Components.Mean.ToArray(), p.Components.Kappa, p.Components.DegreesOfFreedom, p.Components.Scale);
+        new(p.WeightPrior.Alpha, p.ComponentPrior.Mu0.ToArray(), p.ComponentPrior.Kappa0, p.ComponentPrior.Nu0, p.ComponentPrior.Sigma0);
 
     public MixturePrior ToLibrary() => MixturePrior.Create(Mu0.Length, Alpha, Mu0, Kappa0, Nu0, Sigma0);
 }

@@ -84,7 +84,7 @@ public class FuzzTests
             try
             {
                 GaussianMixture m = FitResultJson.ReadMixture(mutated);
-                Assert.True(m.Components >= 1);
+                Assert.True(m.ComponentCount >= 1);
             }
             catch (ModelInputException)
             {

@@ -1,3 +1,4 @@
+using Bgmm.Kernels;
 using Bgmm.Spatial;
 using Bgmm.Tests.Support;
 
@@ -101,11 +102,11 @@ public class MeanFieldFitTests
         (Dataset data, _) = SlowMeanField.Image(37, 29, 3, 0.06, seed: 13);
         GaussianMixture start = MapEmFitter.Fit(data, Prior, new FitOptions(3) { Seed = 1, MaxIterations = 20 }).Mixture;
         var options = new SmoothingOptions { Beta = 0.9, Neighbours = Neighbourhood.Eight, MaxIterations = 8, Tolerance = 0, Threads = 1 };
-        SmoothedFitResult scalar = MeanFieldEmFitter.FitWithLanes(data, 37, 29, start, Prior, options, LaneWidth.Scalar);
-        Assert.Equal("mean-field-scalar", scalar.Kernel);
-        foreach (LaneWidth lanes in new[] { LaneWidth.V128, LaneWidth.V256, LaneWidth.V512 })
+        SmoothedFitResult scalar = MeanFieldEmFitter.FitOnWidth(data, 37, 29, start, Prior, options, VectorWidth.Scalar);
+        Assert.Equal("mean-field-scalar", scalar.KernelName);
+        foreach (VectorWidth lanes in new[] { VectorWidth.Vector128, VectorWidth.Vector256, VectorWidth.Vector512 })
         {
-            SmoothedFitResult fit = MeanFieldEmFitter.FitWithLanes(data, 37, 29, start, Prior, options, lanes);
+            SmoothedFitResult fit = MeanFieldEmFitter.FitOnWidth(data, 37, 29, start, Prior, options, lanes);
             // The widths differ only in exp and log (vector vs Math, a few ulp), over 8 iterations.
             for (int t = 0; t < fit.ObjectiveTrace.Count; t++)
                 Assert.True(Norms.Relative(fit.ObjectiveTrace[t], scalar.ObjectiveTrace[t]) < 1e-12, $"{lanes}, t = {t}");

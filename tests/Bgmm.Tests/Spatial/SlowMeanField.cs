@@ -111,40 +111,32 @@ internal static class SlowMeanField
     /// <summary>q of a fit, pixel-major (q[n·K + k]), from its planes.</summary>
     public static float[] PixelMajor(SmoothedFitResult fit)
     {
-        int k = fit.Components, n = fit.Width * fit.Height;
+        int k = fit.ComponentCount, n = fit.Width * fit.Height;
         var q = new float[n * k];
         for (int c = 0; c < k; c++)
         {
-            ReadOnlySpan<float> plane = fit.Marginal(c);
+            float[] plane = fit.Marginal(c);
             for (int i = 0; i < n; i++) q[i * k + c] = plane[i];
         }
         return q;
     }
 
-    /// <summary>q of a sweeper, pixel-major (q[n·K + k]), from its planes.</summary>
-    public static float[] PixelMajor(MeanFieldSweeper sweeper)
+    /// <summary>q of a mean-field source, pixel-major (q[n·K + k]).</summary>
+    public static float[] PixelMajor(MeanFieldSource source)
     {
-        int k = sweeper.Components, n = sweeper.Grid.PixelCount;
+        int k = source.Lattice.ComponentCount, n = source.Lattice.Grid.PixelCount;
         var q = new float[n * k];
-        for (int c = 0; c < k; c++)
-        {
-            Span<float> plane = sweeper.Plane(c);
-            for (int i = 0; i < n; i++) q[i * k + c] = plane[i];
-        }
+        for (int i = 0; i < n; i++) source.Lattice.GetMarginals(i, q.AsSpan(i * k, k));
         return q;
     }
 
-    /// <summary>Random rows of q written into a sweeper's planes.</summary>
-    public static void FillRandom(MeanFieldSweeper sweeper, ulong seed)
+    /// <summary>Random rows of q written into a mean-field source.</summary>
+    public static void FillRandom(MeanFieldSource source, ulong seed)
     {
-        int k = sweeper.Components, n = sweeper.Grid.PixelCount;
+        int k = source.Lattice.ComponentCount, n = source.Lattice.Grid.PixelCount;
         var q = new float[n * k];
         FillRandom(q, k, seed);
-        for (int c = 0; c < k; c++)
-        {
-            Span<float> plane = sweeper.Plane(c);
-            for (int i = 0; i < n; i++) plane[i] = q[i * k + c];
-        }
+        for (int i = 0; i < n; i++) source.Lattice.SetMarginals(i, q.AsSpan(i * k, k));
     }
 
     /// <summary>Random rows of q: random distributions (some entries tiny, some exactly 0), rounded to float32.</summary>

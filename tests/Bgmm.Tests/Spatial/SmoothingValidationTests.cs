@@ -38,7 +38,7 @@ public class SmoothingValidationTests
         Dataset compressed = Image.Scene.Image.ToCompressedDataset();
         var e = Assert.Throws<ModelInputException>(() => MeanFieldEmFitter.Fit(compressed, 12, 10, Start, Prior, new SmoothingOptions()));
         Assert.Equal("pixels", e.ParamName);
-        Assert.Contains("ToDataset()", e.Message);
+        Assert.Contains("one row per pixel", e.Message);
 
         Dataset weighted = Dataset.FromRows(SlowMeanField.Rows(Image.Data), [.. Enumerable.Repeat(1.0, 120)]);
         e = Assert.Throws<ModelInputException>(() => MeanFieldEmFitter.Fit(weighted, 12, 10, Start, Prior, new SmoothingOptions()));

@@ -33,7 +33,7 @@ internal static class Norms
     public static double MixtureRelative(GaussianMixture actual, double[] weights, double[][] means, double[][,] covariances)
     {
         double worst = Relative(actual.Weights, weights);
-        for (int k = 0; k < actual.Components; k++)
+        for (int k = 0; k < actual.ComponentCount; k++)
         {
             worst = Math.Max(worst, Relative(actual.GetMean(k), means[k]));
             worst = Math.Max(worst, Relative(actual.GetCovariance(k), covariances[k]));

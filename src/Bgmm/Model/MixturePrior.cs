@@ -1,0 +1,72 @@
+namespace Bgmm;
+
+/// <summary>
+/// The full prior of SPEC §1: a normal-inverse-Wishart on every component's (μ_k, Σ_k) and a
+/// symmetric Dirichlet on the weights.
+/// </summary>
+public sealed class MixturePrior
+{
+    /// <summary>Combines the two priors.</summary>
+    public MixturePrior(NormalInverseWishart componentPrior, Dirichlet weightPrior)
+    {
+        ComponentPrior = componentPrior ?? throw new ArgumentNullException(nameof(componentPrior));
+        WeightPrior = weightPrior ?? throw new ArgumentNullException(nameof(weightPrior));
+    }
+
+    /// <summary>The prior on each component's mean and covariance.</summary>
+    public NormalInverseWishart ComponentPrior { get; }
+
+    /// <summary>The prior on the weights.</summary>
+    public Dirichlet WeightPrior { get; }
+
+    /// <summary>D.</summary>
+    public int Dimension => ComponentPrior.Dimension;
+
+    /// <summary>
+    /// The library defaults for D dimensions: α = 1, μ0 = 0, κ0 = 1, ν0 = D + 1, Σ0 = I. They assume
+    /// data of order 1 near the origin; for other data set μ0 and Σ0 to match its location and scale.
+    /// </summary>
+    public static MixturePrior Default(int dimension) =>
+        new(NormalInverseWishart.Default(dimension), new Dirichlet());
+
+    /// <summary>
+    /// A prior built from the given hyperparameters, each defaulting as in <see cref="Default"/>.
+    /// </summary>
+    /// <param name="dimension">D.</param>
+    /// <param name="alpha">α ≥ 1.</param>
+    /// <param name="mu0">μ0, length D.</param>
+    /// <param name="kappa0">κ0 &gt; 0.</param>
+    /// <param name="nu0">ν0 &gt; D − 1.</param>
+    /// <param name="sigma0">Σ0, D×D symmetric positive definite.</param>
+    public static MixturePrior Create(int dimension, double? alpha = null, double[]? mu0 = null,
+        double? kappa0 = null, double? nu0 = null, double[,]? sigma0 = null)
+    {
+        if (dimension < 1) throw new ModelInputException(nameof(dimension), $"dimension = {dimension}: it must be ≥ 1.");
+        if (mu0 is not null && mu0.Length != dimension)
+            throw new ModelInputException(nameof(mu0), $"mu0 has {mu0.Length} values but the data has D = {dimension}: give one value per dimension.");
+        double[,] scale = sigma0 ?? Numerics.SmallMatrix.ToMatrix(Numerics.SmallMatrix.Identity(dimension), dimension);
+        if (scale.GetLength(0) != dimension || scale.GetLength(1) != dimension)
+            throw new ModelInputException(nameof(sigma0), $"sigma0 is {scale.GetLength(0)}×{scale.GetLength(1)} but the data has D = {dimension}: it must be {dimension}×{dimension}.");
+        return new MixturePrior(
+            new NormalInverseWishart(mu0 ?? new double[dimension], kappa0 ?? 1.0, nu0 ?? dimension + 1.0, scale),
+            new Dirichlet(alpha ?? Dirichlet.DefaultAlpha));
+    }
+
+    /// <summary>
+    /// log p(θ) = Σ_k [log N(μ_k | μ0, Σ_k/κ0) + log IW(Σ_k | Σ0, ν0)] + log Dir(π | α) (SPEC §2).
+    /// </summary>
+    public double LogDensity(GaussianMixture mixture)
+    {
+        ArgumentNullException.ThrowIfNull(mixture);
+        CheckDimension(mixture.Dimension);
+        double sum = 0;
+        for (int k = 0; k < mixture.ComponentCount; k++) sum += ComponentPrior.LogDensity(mixture.Component(k));
+        return sum + WeightPrior.LogDensity(mixture.WeightSpan);
+    }
+
+    internal void CheckDimension(int dimension)
+    {
+        if (dimension != Dimension)
+            throw new ModelInputException("prior", $"the prior is for D = {Dimension} but the data has D = {dimension}: give mu0 and sigma0 of the data's dimension.");
+    }
+}

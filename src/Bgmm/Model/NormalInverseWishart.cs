@@ -1,0 +1,156 @@
+using System.Globalization;
+using Bgmm.Numerics;
+
+namespace Bgmm;
+
+/// <summary>
+/// The normal-inverse-Wishart prior on each component's mean and covariance (SPEC §1):
+/// Σ_k ~ InverseWishart(Σ0, ν0) and μ_k | Σ_k ~ N(μ0, Σ_k / κ0).
+/// </summary>
+/// <remarks>
+/// Valid ranges, checked on construction: μ0 finite, κ0 &gt; 0, ν0 &gt; D − 1, Σ0 symmetric positive
+/// definite with finite entries. Defaults (<see cref="Default"/>): μ0 = 0, κ0 = 1, ν0 = D + 1,
+/// Σ0 = I, which assume data of order 1 near the origin.
+/// </remarks>
+public sealed class NormalInverseWishart
+{
+    // Relative asymmetry accepted in Σ0 (then symmetrized): rounding in a user's computation of a
+    // symmetric matrix leaves ~1e-16; 1e-10 leaves ample room without accepting real asymmetry.
+    internal const double SymmetryTolerance = 1e-10;
+
+    private readonly double[] _mean;
+    private readonly double[] _scale;
+    private readonly double[] _scaleCholesky;
+
+    /// <summary>Creates and validates the prior. Arrays are copied.</summary>
+    /// <param name="mu0">μ0, length D.</param>
+    /// <param name="kappa0">κ0 &gt; 0: how many pseudo-points the prior mean is worth.</param>
+    /// <param name="nu0">ν0 &gt; D − 1, the inverse-Wishart degrees of freedom.</param>
+    /// <param name="sigma0">Σ0, the inverse-Wishart scale, D×D symmetric positive definite.</param>
+    public NormalInverseWishart(double[] mu0, double kappa0, double nu0, double[,] sigma0)
+    {
+        ArgumentNullException.ThrowIfNull(mu0);
+        ArgumentNullException.ThrowIfNull(sigma0);
+        int d = mu0.Length;
+        if (d < 1) throw new ModelInputException("mu0", "mu0 is empty: the prior mu0 needs one value per data dimension (D ≥ 1).");
+        for (int i = 0; i < d; i++)
+        {
+            if (!double.IsFinite(mu0[i]))
+                throw new ModelInputException("mu0", $"mu0[{i}] = {F(mu0[i])} is not finite: every entry of the prior mu0 must be a finite number.");
+        }
+        if (!double.IsFinite(kappa0) || kappa0 <= 0)
+            throw new ModelInputException("kappa0", $"kappa0 = {F(kappa0)} is out of range: it must be a finite number > 0 (the prior mu0's weight in pseudo-points; 1 is a common choice).");
+        if (!double.IsFinite(nu0) || nu0 <= d - 1)
+            throw new ModelInputException("nu0", $"nu0 = {F(nu0)} is out of range: it must be > D − 1 = {d - 1} for D = {d} (D + 1 = {d + 1} is a common choice).");
+        if (sigma0.GetLength(0) != d || sigma0.GetLength(1) != d)
+            throw new ModelInputException("sigma0", $"sigma0 is {sigma0.GetLength(0)}×{sigma0.GetLength(1)} but mu0 has {d} entries: sigma0 must be D×D = {d}×{d}.");
+
+        _mean = (double[])mu0.Clone();
+        _scale = SmallMatrix.Flatten(sigma0);
+        foreach (double v in _scale)
+        {
+            if (!double.IsFinite(v)) throw new ModelInputException("sigma0", "sigma0 has a non-finite entry: every entry must be a finite number.");
+        }
+        if (SmallMatrix.RelativeAsymmetry(_scale, d) > SymmetryTolerance)
+            throw new ModelInputException("sigma0", "sigma0 is not symmetric: the prior sigma0 matrix must be symmetric positive definite.");
+        SmallMatrix.Symmetrize(_scale, d);
+        _scaleCholesky = new double[d * d];
+        if (!SmallMatrix.TryCholesky(_scale, _scaleCholesky, d))
+            throw new ModelInputException("sigma0", "sigma0 is not positive definite: the prior sigma0 matrix must be symmetric positive definite (e.g. s·I with s > 0).");
+
+        Kappa0 = kappa0;
+        Nu0 = nu0;
+        LogDeterminantSigma0 = SmallMatrix.LogDeterminantFromCholesky(_scaleCholesky, d);
+        double half = nu0 / 2.0;
+        // The parts of log IW(Σ | Σ0, ν0) that do not depend on Σ.
+        _inverseWishartConstant = half * LogDeterminantSigma0 - half * d * Math.Log(2.0)
+            - SpecialFunctions.LogMultivariateGamma(half, d);
+    }
+
+    private readonly double _inverseWishartConstant;
+
+    /// <summary>The default prior for D dimensions: μ0 = 0, κ0 = 1, ν0 = D + 1, Σ0 = I.</summary>
+    public static NormalInverseWishart Default(int dimension)
+    {
+        if (dimension < 1) throw new ModelInputException(nameof(dimension), $"dimension = {dimension}: it must be ≥ 1.");
+        return new NormalInverseWishart(new double[dimension], 1.0, dimension + 1.0, SmallMatrix.ToMatrix(SmallMatrix.Identity(dimension), dimension));
+    }
+
+    /// <summary>D, the data dimension.</summary>
+    public int Dimension => _mean.Length;
+
+    /// <summary>μ0, the prior mean (length D).</summary>
+    public ReadOnlySpan<double> Mu0 => _mean;
+
+    /// <summary>κ0 &gt; 0.</summary>
+    public double Kappa0 { get; }
+
+    /// <summary>ν0 &gt; D − 1.</summary>
+    public double Nu0 { get; }
+
+    /// <summary>Σ0 as a new D×D array.</summary>
+    public double[,] Sigma0 => SmallMatrix.ToMatrix(_scale, Dimension);
+
+    /// <summary>log |Σ0|.</summary>
+    internal double LogDeterminantSigma0 { get; }
+
+    internal ReadOnlySpan<double> Sigma0Flat => _scale;
+
+    /// <summary>
+    /// The mode of one component's NIW posterior (SPEC §3) given its sufficient statistics, written
+    /// into <paramref name="mean"/> (length D) and <paramref name="covariance"/> (D×D row-major):
+    /// μ = (κ0 μ0 + N x̄)/(κ0 + N), Ψ = Σ0 + W + (κ0 N/(κ0 + N))(x̄ − μ0)(x̄ − μ0)ᵀ,
+    /// Σ = Ψ / (ν0 + N + D + 2). With N = 0 it is μ0 and Σ0/(ν0 + D + 2).
+    /// </summary>
+    /// <param name="count">N_k, the component's (weighted) point count.</param>
+    /// <param name="dataMean">x̄_k, length D (ignored when N_k = 0).</param>
+    /// <param name="scatter">W_k, the centred scatter, D×D row-major.</param>
+    /// <param name="mean">Receives μ_k, length D.</param>
+    /// <param name="covariance">Receives Σ_k, D×D row-major.</param>
+    public void PosteriorMode(double count, ReadOnlySpan<double> dataMean, ReadOnlySpan<double> scatter,
+        Span<double> mean, Span<double> covariance)
+    {
+        int d = Dimension;
+        double kappaN = Kappa0 + count;
+        double divisor = Nu0 + count + d + 2.0;
+        if (count > 0)
+        {
+            double shrink = Kappa0 * count / kappaN;
+            for (int i = 0; i < d; i++) mean[i] = (Kappa0 * _mean[i] + count * dataMean[i]) / kappaN;
+            for (int i = 0; i < d; i++)
+            {
+                double di = dataMean[i] - _mean[i];
+                for (int j = 0; j < d; j++)
+                {
+                    double dj = dataMean[j] - _mean[j];
+                    covariance[i * d + j] = (_scale[i * d + j] + scatter[i * d + j] + shrink * di * dj) / divisor;
+                }
+            }
+            SmallMatrix.Symmetrize(covariance, d);
+        }
+        else
+        {
+            _mean.CopyTo(mean);
+            for (int i = 0; i < d * d; i++) covariance[i] = _scale[i] / divisor;
+        }
+    }
+
+    /// <summary>
+    /// log N(μ | μ0, Σ/κ0) + log IW(Σ | Σ0, ν0) for one component (SPEC §2).
+    /// </summary>
+    internal double LogDensity(GaussianComponent component)
+    {
+        int d = Dimension;
+        double logDetSigma = component.LogDeterminant;
+        Span<double> delta = stackalloc double[d];
+        for (int i = 0; i < d; i++) delta[i] = component.Mean[i] - _mean[i];
+        double mahalanobis = SmallMatrix.LowerTimesVectorSquaredNorm(component.PrecisionFactor, delta, d);
+        double logMean = -0.5 * d * SpecialFunctions.LogTwoPi - 0.5 * (logDetSigma - d * Math.Log(Kappa0))
+            - 0.5 * Kappa0 * mahalanobis;
+        double trace = SmallMatrix.TraceCongruence(component.PrecisionFactor, _scale, d);
+        double logCovariance = _inverseWishartConstant - 0.5 * (Nu0 + d + 1) * logDetSigma - 0.5 * trace;
+        return logMean + logCovariance;
+    }
+
+    private static string F(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+}

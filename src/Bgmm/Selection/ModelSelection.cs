@@ -1,0 +1,124 @@
+using System.Globalization;
+
+namespace Bgmm;
+
+/// <summary>How <see cref="ModelSelection"/> compares numbers of components (lower is better for both).</summary>
+public enum SelectionCriterion
+{
+    /// <summary>BIC = −2 log p(X | θ̂) + p log N: a density-estimation criterion.</summary>
+    Bic,
+
+    /// <summary>
+    /// ICL = BIC + 2·E with E the classification entropy −Σ_n Σ_k r_nk log r_nk (Biernacki, Celeux and
+    /// Govaert, 2000): BIC penalised for overlapping components, so it prefers well-separated clusters.
+    /// </summary>
+    Icl,
+}
+
+/// <summary>One fitted number of components.</summary>
+/// <param name="ComponentCount">K.</param>
+/// <param name="Fit">The fit (with the given restarts).</param>
+/// <param name="Bic">Its BIC.</param>
+/// <param name="Icl">Its ICL.</param>
+public sealed record ModelCandidate(int ComponentCount, FitResult Fit, double Bic, double Icl)
+{
+    /// <summary>The value of <paramref name="criterion"/>.</summary>
+    public double Score(SelectionCriterion criterion) => criterion == SelectionCriterion.Bic ? Bic : Icl;
+}
+
+/// <summary>The candidates, in increasing K, and the one the criterion chose.</summary>
+/// <param name="Candidates">Every K fitted.</param>
+/// <param name="Chosen">The lowest criterion (ties: the smaller K).</param>
+/// <param name="Criterion">The criterion used.</param>
+public sealed record ModelSelectionResult(IReadOnlyList<ModelCandidate> Candidates, ModelCandidate Chosen, SelectionCriterion Criterion);
+
+/// <summary>Chooses the number of components by fitting each candidate K and comparing BIC or ICL.</summary>
+public static class ModelSelection
+{
+    /// <summary>The default range of <c>-k auto</c>: 1..6.</summary>
+    public const int AutoMaximum = 6;
+
+    /// <summary>
+    /// Fits every K in <paramref name="components"/> with <paramref name="options"/> (its
+    /// <see cref="FitOptions.ComponentCount"/> is replaced) and picks the lowest criterion.
+    /// </summary>
+    /// <param name="data">The data.</param>
+    /// <param name="prior">The prior (null: the defaults for the data's D).</param>
+    /// <param name="options">Everything but K.</param>
+    /// <param name="components">The candidate K, each ≥ 1 (duplicates are removed; sorted).</param>
+    /// <param name="criterion">BIC or ICL.</param>
+    /// <param name="progress">Told after every iteration of every fit; its restart field counts fits across the candidates.</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    public static ModelSelectionResult Select(Dataset data, MixturePrior? prior, FitOptions options, IReadOnlyList<int> components,
+        SelectionCriterion criterion, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(components);
+        int[] ks = [.. components.Distinct().Order()];
+        if (ks.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
+        var candidates = new List<ModelCandidate>(ks.Length);
+        foreach (int k in ks)
+        {
+            candidates.Add(Evaluate(MapEmFitter.Fit(data, prior, options with { ComponentCount = k }, progress, cancellationToken), data));
+        }
+        return Choose(candidates, criterion);
+    }
+
+    /// <summary>BIC and ICL of a fit on its data.</summary>
+    public static ModelCandidate Evaluate(FitResult fit, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        double bic = fit.Bic;
+        return new ModelCandidate(fit.Mixture.ComponentCount, fit, bic, bic + 2.0 * Responsibilities.Entropy(fit.Mixture, data));
+    }
+
+    /// <summary>The candidate with the lowest criterion (ties: the smaller K).</summary>
+    public static ModelSelectionResult Choose(IReadOnlyList<ModelCandidate> candidates, SelectionCriterion criterion)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0) throw new ArgumentException("No candidates.", nameof(candidates));
+        ModelCandidate[] sorted = [.. candidates.OrderBy(c => c.ComponentCount)];
+        ModelCandidate chosen = sorted[0];
+        foreach (ModelCandidate c in sorted)
+        {
+            if (c.Score(criterion) < chosen.Score(criterion)) chosen = c;
+        }
+        return new ModelSelectionResult(sorted, chosen, criterion);
+    }
+
+    /// <summary>
+    /// Parses "auto" (1..<see cref="AutoMaximum"/>), a range "a..b", or a single K; the candidates are
+    /// capped at <paramref name="distinctCap"/> (the number of distinct points). Returns null for a
+    /// single K (no selection).
+    /// </summary>
+    public static int[]? ParseCandidates(string text, long distinctCap)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string t = text.Trim();
+        int low, high;
+        if (t.Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            (low, high) = (1, AutoMaximum);
+        }
+        else if (t.Contains("..", StringComparison.Ordinal))
+        {
+            string[] parts = t.Split("..");
+            if (parts.Length != 2 || !TryK(parts[0], out low) || !TryK(parts[1], out high) || low > high)
+                throw new ModelInputException("components", $"\"{text}\" is not a range of K: write it as a..b with 1 ≤ a ≤ b, e.g. 1..6.");
+        }
+        else if (TryK(t, out int single))
+        {
+            return single < 1 ? throw new ModelInputException("components", $"K = {single}: the number of components must be ≥ 1.") : null;
+        }
+        else
+        {
+            throw new ModelInputException("components", $"\"{text}\" is not a number of components: give K (e.g. 3), a range (e.g. 1..6) or auto.");
+        }
+        if (low < 1) throw new ModelInputException("components", $"the range {text} starts below 1: K must be ≥ 1.");
+        long cappedHigh = Math.Min(high, Math.Max(1, distinctCap));
+        return [.. Enumerable.Range(low, (int)Math.Max(1, cappedHigh - low + 1))];
+    }
+
+    private static bool TryK(string s, out int k) => int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out k);
+}
