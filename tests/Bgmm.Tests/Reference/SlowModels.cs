@@ -429,7 +429,7 @@ internal static class SlowModels
     /// The log prior each model's M-step maximises (docs/models.md): Dirichlet(α) on the weights,
     /// N(μ0, Σ_k/κ0) on every mean, and the model's covariance prior — normalised where it is proper
     /// (inverse gamma, inverse Wishart), a kernel without constant where it is not (EII, VEI, EVI, EEV, VEV).
-    /// For EEI it is the Fraley–Raftery prior, which mclust's EEI step does not maximise.
+    /// For EEI it is the per-coordinate conjugate prior (σ_j² ~ IG(ν0/2, s/2)), which mclust's EEI step does not maximise.
     /// </summary>
     public static double LogPrior(MclustModel model, ModelParameters m, MclustPrior prior, double alpha)
     {
