@@ -93,7 +93,7 @@ internal sealed class PngChunkInput : Stream
         {
             if (_type == PngFile.IEND)
             {
-                FinishChunk();
+                SkipChunk(); // its data should be empty; whatever it holds is read and checked
                 return;
             }
             if (_type == PngFile.IDAT) throw StreamingErrors.PngCorrupt(_name, "its image data (IDAT) chunks are not consecutive");
