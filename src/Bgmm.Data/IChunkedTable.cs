@@ -27,8 +27,8 @@ public interface IChunkedTable : IDisposable
     IReadOnlyList<string> ColumnNames { get; }
 
     /// <summary>
-    /// A chunk length (rows) that suits the storage, such as a Parquet row group; reads of other
-    /// lengths are allowed and give the same values.
+    /// A chunk length (rows) that suits the storage, such as a Parquet row group, between 1 and
+    /// <see cref="RowCount"/>; reads of other lengths are allowed and give the same values.
     /// </summary>
     int PreferredChunkRows { get; }
 

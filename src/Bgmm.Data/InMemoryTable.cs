@@ -47,7 +47,7 @@ public sealed class InMemoryTable : IChunkedTable
     public IReadOnlyList<string> ColumnNames { get; }
 
     /// <inheritdoc/>
-    public int PreferredChunkRows => 1 << 16;
+    public int PreferredChunkRows => Math.Min(1 << 16, _columns[0].Length);
 
     /// <inheritdoc/>
     public void ReadChunk(long firstRow, int rowCount, double[][] columns)

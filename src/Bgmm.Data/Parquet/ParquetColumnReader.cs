@@ -67,6 +67,9 @@ public sealed class ParquetColumnReader : IChunkedTable
     /// <summary>The rows of the largest row group.</summary>
     public int PreferredChunkRows { get; }
 
+    /// <summary>How many times a row group was decoded (for tests of the caching).</summary>
+    internal int GroupsDecoded { get; private set; }
+
     /// <summary>The number of row groups in the file.</summary>
     public int RowGroupCount => _groupStart.Length - 1;
 
@@ -226,6 +229,7 @@ public sealed class ParquetColumnReader : IChunkedTable
             }
         }
         _cachedGroup = g;
+        GroupsDecoded++;
     }
 
     /// <summary>Where one column of a row group goes, and the messages for its bad values.</summary>
