@@ -23,15 +23,7 @@ public class ImageRowReaderBadInputTests
         return ex;
     }
 
-    private static byte[] RandomBytes(int count, ulong seed)
-    {
-        var random = new RandomStream(seed);
-        var bytes = new byte[count];
-        for (int i = 0; i < count; i++) bytes[i] = (byte)random.NextInt64(256);
-        return bytes;
-    }
-
-    private static byte[] SmallPng(int bitDepth = 8) => TestImages.Png(9, 6, bitDepth, 2, RandomBytes(9 * 6 * 3 * bitDepth / 8, seed: 31));
+    private static byte[] SmallPng(int bitDepth = 8) => TestImages.Png(9, 6, bitDepth, 2, RowReading.RandomBytes(9 * 6 * 3 * bitDepth / 8, seed: 31));
 
     [Theory]
     [InlineData(8)]
@@ -66,7 +58,7 @@ public class ImageRowReaderBadInputTests
     [Fact]
     public void EveryTruncatedPrefixOfAStreamedJpeg_FailsCleanly()
     {
-        byte[] jpeg = TestImages.Encode(16, 16, RandomBytes(16 * 16 * 4, seed: 32), SKEncodedImageFormat.Jpeg, 80);
+        byte[] jpeg = TestImages.Encode(16, 16, RowReading.RandomBytes(16 * 16 * 4, seed: 32), SKEncodedImageFormat.Jpeg, 80);
         for (int length = 1; length < jpeg.Length; length++) ReadFails(jpeg[..length], ".jpg");
     }
 
@@ -204,7 +196,7 @@ public class ImageRowReaderBadInputTests
     {
         byte[] interlaced = TestImages.Png(9, 6, 8, 2, new byte[9 * 6 * 3], interlaced: true);
         byte[] turned = TestImages.WithExifOrientation(TestImages.Encode(9, 6, new byte[9 * 6 * 4], SKEncodedImageFormat.Jpeg), 6);
-        byte[] webp = TestImages.Encode(9, 6, RandomBytes(9 * 6 * 4, seed: 35), SKEncodedImageFormat.Webp);
+        byte[] webp = TestImages.Encode(9, 6, RowReading.RandomBytes(9 * 6 * 4, seed: 35), SKEncodedImageFormat.Webp);
 
         Assert.Contains("interlaced", ReadFails(interlaced, ".png", maxWholeImagePixels: 53).Message, StringComparison.Ordinal);
         Assert.Contains("orientation", ReadFails(turned, ".jpg", maxWholeImagePixels: 53).Message, StringComparison.Ordinal);

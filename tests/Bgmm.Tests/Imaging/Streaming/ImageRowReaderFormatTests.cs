@@ -11,14 +11,6 @@ namespace Bgmm.Tests.Imaging.Streaming;
 /// </summary>
 public class ImageRowReaderFormatTests
 {
-    private static byte[] RandomBytes(int count, ulong seed)
-    {
-        var random = new RandomStream(seed);
-        var bytes = new byte[count];
-        for (int i = 0; i < count; i++) bytes[i] = (byte)random.NextInt64(256);
-        return bytes;
-    }
-
     /// <summary>Reads the file in bands of 1, 3 and more than all rows, and compares each with ImageLoader.Load.</summary>
     private static void AssertMatchesImageLoader(byte[] encoded, string extension, bool streamed, ImageFileFormat format)
     {
@@ -50,14 +42,14 @@ public class ImageRowReaderFormatTests
     {
         int channels = colourType switch { 0 or 3 => 1, 2 => 3, 4 => 2, _ => 4 };
         int rowBytes = (width * channels * bitDepth + 7) / 8;
-        byte[] raw = RandomBytes(rowBytes * height, seed: (ulong)(colourType * 100 + bitDepth));
+        byte[] raw = RowReading.RandomBytes(rowBytes * height, seed: (ulong)(colourType * 100 + bitDepth));
         var chunks = new List<(string, byte[])> { TestImages.Gama(100000) };
         if (colourType == 3)
         {
             // A full palette for the depth, with transparency, so that every index is valid.
             int entries = 1 << bitDepth;
-            chunks.Add(("PLTE", RandomBytes(3 * entries, seed: 77)));
-            chunks.Add(("tRNS", RandomBytes(entries, seed: 78)));
+            chunks.Add(("PLTE", RowReading.RandomBytes(3 * entries, seed: 77)));
+            chunks.Add(("tRNS", RowReading.RandomBytes(entries, seed: 78)));
         }
 
         byte[] png = TestImages.Png(width, height, bitDepth, colourType, raw, chunksBeforeImage: chunks);
@@ -70,7 +62,7 @@ public class ImageRowReaderFormatTests
     {
         // Four palette entries, indices up to 255: what a decoder does here is its own choice; ours must agree.
         byte[] indices = [.. Enumerable.Range(0, 64).Select(i => (byte)(i * 4 + 1))];
-        byte[] png = TestImages.Png(8, 8, 8, 3, indices, chunksBeforeImage: [("PLTE", RandomBytes(12, seed: 3))]);
+        byte[] png = TestImages.Png(8, 8, 8, 3, indices, chunksBeforeImage: [("PLTE", RowReading.RandomBytes(12, seed: 3))]);
 
         AssertMatchesImageLoader(png, ".png", streamed: true, ImageFileFormat.Png);
     }
@@ -78,7 +70,7 @@ public class ImageRowReaderFormatTests
     [Fact]
     public void Png_EncodedBySkiaWithAnIccProfile_GivesImageLoadersValues()
     {
-        byte[] rgba = RandomBytes(19 * 11 * 4, seed: 4);
+        byte[] rgba = RowReading.RandomBytes(19 * 11 * 4, seed: 4);
         AssertMatchesImageLoader(TestImages.WideGamutPng(19, 11, rgba), ".png", streamed: true, ImageFileFormat.Png);
     }
 
@@ -87,7 +79,7 @@ public class ImageRowReaderFormatTests
     [InlineData(16)]
     public void InterlacedPng_IsDecodedWholeAndGivesImageLoadersValues(int bitDepth)
     {
-        byte[] raw = RandomBytes(13 * 11 * 3 * bitDepth / 8, seed: 5);
+        byte[] raw = RowReading.RandomBytes(13 * 11 * 3 * bitDepth / 8, seed: 5);
         byte[] png = TestImages.Png(13, 11, bitDepth, 2, raw, interlaced: true);
 
         AssertMatchesImageLoader(png, ".png", streamed: false, ImageFileFormat.Png);
@@ -144,7 +136,7 @@ public class ImageRowReaderFormatTests
     [Fact]
     public void LosslessWebP_GivesImageLoadersValues()
     {
-        byte[] rgba = RandomBytes(15 * 8 * 4, seed: 9);
+        byte[] rgba = RowReading.RandomBytes(15 * 8 * 4, seed: 9);
         for (int i = 3; i < rgba.Length; i += 4) rgba[i] = 255;
 
         AssertMatchesImageLoader(TestImages.Encode(15, 8, rgba, SKEncodedImageFormat.Webp), ".webp", streamed: false, ImageFileFormat.WebP);
@@ -153,13 +145,26 @@ public class ImageRowReaderFormatTests
     [Fact]
     public void BottomUpBmp_GivesImageLoadersValues()
     {
-        AssertMatchesImageLoader(TestImages.Bmp(7, 5, RandomBytes(7 * 5 * 3, seed: 10)), ".bmp", streamed: false, ImageFileFormat.Bmp);
+        AssertMatchesImageLoader(TestImages.Bmp(7, 5, RowReading.RandomBytes(7 * 5 * 3, seed: 10)), ".bmp", streamed: false, ImageFileFormat.Bmp);
+    }
+
+    [Fact]
+    public void TopDownBmp_IsStreamedAndGivesImageLoadersValues()
+    {
+        // TestImages.Bmp writes bottom-up rows; a negative height in the header says top-down.
+        const int width = 7, height = 5, stride = (width * 3 + 3) & ~3;
+        byte[] bottomUp = TestImages.Bmp(width, height, RowReading.RandomBytes(width * height * 3, seed: 14));
+        byte[] topDown = (byte[])bottomUp.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(topDown.AsSpan(22), -height);
+        for (int y = 0; y < height; y++) bottomUp.AsSpan(54 + (height - 1 - y) * stride, stride).CopyTo(topDown.AsSpan(54 + y * stride));
+
+        AssertMatchesImageLoader(topDown, ".bmp", streamed: true, ImageFileFormat.Bmp);
     }
 
     [Fact]
     public void AnimatedGif_GivesImageLoadersFirstFrame()
     {
-        byte[] gif = TestImages.Gif(20, 15, RandomBytes(256 * 3, seed: 11), RandomBytes(20 * 15, seed: 12), RandomBytes(20 * 15, seed: 13));
+        byte[] gif = TestImages.Gif(20, 15, RowReading.RandomBytes(256 * 3, seed: 11), RowReading.RandomBytes(20 * 15, seed: 12), RowReading.RandomBytes(20 * 15, seed: 13));
 
         AssertMatchesImageLoader(gif, ".gif", streamed: false, ImageFileFormat.Gif);
     }

@@ -23,6 +23,15 @@ internal sealed class TempFile : IDisposable
 /// <summary>Reads an image whole through <see cref="ImageRowReader"/>, a band of rows at a time.</summary>
 internal static class RowReading
 {
+    /// <summary><paramref name="count"/> bytes drawn from the seeded generator.</summary>
+    public static byte[] RandomBytes(int count, ulong seed)
+    {
+        var random = new Bgmm.Numerics.RandomStream(seed);
+        var bytes = new byte[count];
+        for (int i = 0; i < count; i++) bytes[i] = (byte)random.NextInt64(256);
+        return bytes;
+    }
+
     /// <summary>The image as ImageRowReader gives it, read in bands of <paramref name="bandRows"/> rows.</summary>
     public static RgbImage ReadAll(string path, int bandRows, long maxWholeImagePixels = ImageRowReader.DefaultMaxWholeImagePixels)
     {
