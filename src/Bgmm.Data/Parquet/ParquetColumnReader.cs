@@ -70,6 +70,9 @@ public sealed class ParquetColumnReader : IChunkedTable
     /// <summary>How many times a row group was decoded (for tests of the caching).</summary>
     internal int GroupsDecoded { get; private set; }
 
+    /// <summary>Decoded values the reader holds (for tests: one row group's at most).</summary>
+    internal long ValuesHeld => _group.Sum(c => (long)(c?.Length ?? 0));
+
     /// <summary>The number of row groups in the file.</summary>
     public int RowGroupCount => _groupStart.Length - 1;
 
