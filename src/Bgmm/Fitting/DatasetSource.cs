@@ -9,8 +9,7 @@ namespace Bgmm;
 /// </summary>
 internal sealed class DatasetSource : StatisticsSource
 {
-    private readonly WorkPartitioner _partitioner;
-    private readonly StatisticsPass _pass;
+    private readonly StatisticsAccumulator _accumulator;
 
     /// <param name="data">The points.</param>
     /// <param name="components">K.</param>
@@ -21,22 +20,23 @@ internal sealed class DatasetSource : StatisticsSource
         : base(data.Dimension, data.PointCount, data.TotalWeight)
     {
         Data = data;
-        _partitioner = new WorkPartitioner(threads, persistentWorkers);
-        _pass = new StatisticsPass(data, components, _partitioner, KernelSelector.Select(data.Dimension, precision));
+        _accumulator = new StatisticsAccumulator(components, data.Dimension, threads, precision, persistentWorkers);
     }
 
     public Dataset Data { get; }
 
-    public override string KernelName => _pass.KernelName;
+    public override string KernelName => _accumulator.KernelName;
 
     /// <summary>Threads a pass uses (the caller's included).</summary>
-    public int Threads => _pass.Threads;
+    public int Threads => _accumulator.ThreadsFor(Data.Count);
 
     public override EStepResult EStep(GaussianMixture parameters, CancellationToken cancellationToken)
     {
-        MixtureStatistics statistics = _pass.Run(new EStepModel(parameters), cancellationToken);
+        _accumulator.Begin(parameters);
+        _accumulator.Add(Data, cancellationToken);
+        MixtureStatistics statistics = _accumulator.Statistics;
         return new EStepResult(statistics, statistics.LogLikelihood);
     }
 
-    protected override void Dispose(bool disposing) => _partitioner.Dispose();
+    protected override void Dispose(bool disposing) => _accumulator.Dispose();
 }

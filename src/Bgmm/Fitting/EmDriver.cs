@@ -6,13 +6,17 @@ namespace Bgmm;
 /// <param name="MaxIterations">Maximum EM iterations (M-steps) per restart, ≥ 0.</param>
 /// <param name="Tolerance">Stop at the first t with |O_t − O_{t−1}| ≤ tol·|O_t| (O the objective); 0 runs every iteration.</param>
 /// <param name="Restarts">Initial mixtures to run, ≥ 1; the highest final objective wins.</param>
-public sealed record EmSettings(int MaxIterations, double Tolerance, int Restarts = 1);
+public sealed record EmSettings(int MaxIterations, double Tolerance, int Restarts = 1)
+{
+    /// <summary>The covariance model: the M-step and the log prior (default <see cref="CovarianceModel.Full"/>).</summary>
+    public CovarianceModel Model { get; init; } = CovarianceModel.Full;
+}
 
 /// <summary>
 /// The one EM loop of the library (SPEC §3), over any <see cref="StatisticsSource"/>: restarts, the
 /// E-step/M-step loop, the stopping rule, progress, cancellation, canonical order and empty
-/// components are written here once. The M-step is <see cref="MapEmFitter.MStep"/>; the objective is
-/// the source's data term plus log p(θ) — the log joint L for independent points, F for the Potts model —
+/// components are written here once. The M-step is the covariance model's posterior mode; the objective
+/// is the source's data term plus log p(θ) — the log joint L for independent points, F for the Potts model —
 /// and EM never decreases it.
 /// </summary>
 /// <remarks>
@@ -45,6 +49,7 @@ public static class EmDriver
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(initialMixture);
         Validate(settings);
+        ArgumentNullException.ThrowIfNull(settings.Model, nameof(settings));
         prior.CheckDimension(source.Dimension);
 
         Restart? best = null;
@@ -60,7 +65,7 @@ public static class EmDriver
             finals[r] = run.Trace[^1];
             if (best is null || run.Trace[^1] > best.Trace[^1]) best = run;
         }
-        return Finish(best!, source, prior, finals);
+        return Finish(best!, source, prior, settings.Model, finals);
     }
 
     private sealed record Restart(int Index, GaussianMixture Mixture, double[] Trace, int Iterations, bool Converged, EStepResult Last);
@@ -71,7 +76,7 @@ public static class EmDriver
         var trace = new List<double>(Math.Min(settings.MaxIterations, 10_000) + 1);
         source.Start(theta, cancellationToken);
         EStepResult e = source.EStep(theta, cancellationToken);
-        trace.Add(Objective(e, prior, theta));
+        trace.Add(Objective(e, prior, settings.Model, theta));
         progress?.Report(new FitProgress(restart, settings.Restarts, 0, settings.MaxIterations, trace[^1]));
 
         int iterations = 0;
@@ -79,9 +84,9 @@ public static class EmDriver
         while (iterations < settings.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            theta = MapEmFitter.MStep(e.Statistics, prior);
+            theta = settings.Model.PosteriorMode(e.Statistics, prior);
             e = source.EStep(theta, cancellationToken);
-            double objective = Objective(e, prior, theta);
+            double objective = Objective(e, prior, settings.Model, theta);
             iterations++;
             trace.Add(objective);
             progress?.Report(new FitProgress(restart, settings.Restarts, iterations, settings.MaxIterations, objective));
@@ -94,9 +99,9 @@ public static class EmDriver
         return new Restart(restart, theta, [.. trace], iterations, converged, e);
     }
 
-    private static double Objective(EStepResult e, MixturePrior prior, GaussianMixture theta)
+    private static double Objective(EStepResult e, MixturePrior prior, CovarianceModel model, GaussianMixture theta)
     {
-        double objective = e.DataTerm + prior.LogDensity(theta);
+        double objective = e.DataTerm + model.LogPrior(theta, prior);
         if (!double.IsFinite(objective))
         {
             throw new ModelInputException("data",
@@ -106,7 +111,7 @@ public static class EmDriver
     }
 
     /// <summary>Puts the components in canonical order and lists the empty ones.</summary>
-    private static EmRun Finish(Restart best, StatisticsSource source, MixturePrior prior, double[] finals)
+    private static EmRun Finish(Restart best, StatisticsSource source, MixturePrior prior, CovarianceModel model, double[] finals)
     {
         GaussianMixture theta = best.Mixture;
         int k = theta.ComponentCount;
@@ -124,7 +129,7 @@ public static class EmDriver
         }
         var ordered = new GaussianMixture(weights, components);
         return new EmRun(ordered, order, best.Trace, best.Iterations, best.Converged, best.Index, finals, [.. empty], counts,
-            best.Last.DataTerm, prior.LogDensity(ordered));
+            best.Last.DataTerm, model.LogPrior(ordered, prior));
     }
 
     /// <summary>Descending weight; ties broken by the mean, lexicographically ascending.</summary>

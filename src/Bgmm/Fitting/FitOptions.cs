@@ -36,6 +36,9 @@ public sealed record FitOptions
     /// <summary>How each restart starts. Default <see cref="Initialization.Random"/>.</summary>
     public Initialization Initialization { get; init; } = Initialization.Random;
 
+    /// <summary>The covariance model (default <see cref="CovarianceModel.Full"/>, mclust's VVV).</summary>
+    public CovarianceModel Model { get; init; } = CovarianceModel.Full;
+
     /// <summary>Worker threads for the E-step; 0 (default) uses every core. Results do not depend on it.</summary>
     public int Threads { get; init; }
 

@@ -79,5 +79,5 @@ public sealed class FitResult
     internal string KernelName { get; }
 
     /// <summary>BIC of the fitted mixture: −2 log p(X | θ̂) + p log N.</summary>
-    public double Bic => -2.0 * LogLikelihood + Mixture.ParameterCount * Math.Log(Points);
+    public double Bic => -2.0 * LogLikelihood + Options.Model.ParameterCount(Mixture.ComponentCount, Mixture.Dimension) * Math.Log(Points);
 }

@@ -35,7 +35,7 @@ public static class MapEmFitter
         Validate(data, options);
 
         bool explicitInit = options.Initialization is Initialization.Explicit;
-        var settings = new EmSettings(options.MaxIterations, options.Tolerance, explicitInit ? 1 : options.Restarts);
+        var settings = new EmSettings(options.MaxIterations, options.Tolerance, explicitInit ? 1 : options.Restarts) { Model = options.Model };
         using var source = new DatasetSource(data, options.ComponentCount, options.Threads, options.Precision);
         EmRun run = EmDriver.Run(source, prior, settings, r => Initialize(data, prior, options, r), progress, cancellationToken, "initialization");
         return new FitResult(run, prior, options, data.PointCount, data.TotalWeight, source.KernelName);
@@ -44,30 +44,10 @@ public static class MapEmFitter
     /// <summary>The M-step (SPEC §3): the posterior mode of every component and of the weights.</summary>
     /// <param name="statistics">The E-step's sufficient statistics.</param>
     /// <param name="prior">The prior.</param>
+    /// <param name="model">The covariance model (default <see cref="CovarianceModel.Full"/>).</param>
     /// <exception cref="ModelInputException">A covariance lost positive definiteness to rounding: the data's scale is extreme relative to Σ0.</exception>
-    public static GaussianMixture MStep(MixtureStatistics statistics, MixturePrior prior)
-    {
-        ArgumentNullException.ThrowIfNull(statistics);
-        ArgumentNullException.ThrowIfNull(prior);
-        prior.CheckDimension(statistics.Dimension);
-        int k = statistics.ComponentCount, d = statistics.Dimension;
-        var counts = new double[k];
-        var components = new GaussianComponent[k];
-        for (int c = 0; c < k; c++)
-        {
-            counts[c] = statistics.Count(c);
-            var mean = new double[d];
-            var covariance = new double[d * d];
-            prior.ComponentPrior.PosteriorMode(counts[c], statistics.Mean(c), statistics.Scatter(c), mean, covariance);
-            components[c] = GaussianComponent.TryCreate(mean, covariance)
-                ?? throw new ModelInputException("sigma0",
-                    $"Covariance {c} lost positive definiteness to rounding: the data's scale is extreme relative to sigma0. Rescale the data or choose sigma0 on the data's scale.");
-        }
-        // N = Σ_k N_k (equal to the total weight up to rounding), so the weights sum to 1 to rounding.
-        var weights = new double[k];
-        prior.WeightPrior.PosteriorMode(counts, weights);
-        return new GaussianMixture(weights, components);
-    }
+    public static GaussianMixture MStep(MixtureStatistics statistics, MixturePrior prior, CovarianceModel? model = null) =>
+        (model ?? CovarianceModel.Full).PosteriorMode(statistics, prior);
 
     private static GaussianMixture Initialize(Dataset data, MixturePrior prior, FitOptions options, int restart)
     {

@@ -66,9 +66,10 @@ public sealed class MixtureStatistics
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (data.Dimension != mixture.Dimension)
             throw new ModelInputException(nameof(data), $"the data has D = {data.Dimension} but the mixture has D = {mixture.Dimension}.");
-        using var partitioner = new Kernels.WorkPartitioner(threads, persistent: false);
-        var pass = new Kernels.StatisticsPass(data, mixture.ComponentCount, partitioner, Kernels.KernelSelector.Select(data.Dimension));
-        return pass.Run(new Kernels.EStepModel(mixture));
+        using var accumulator = new StatisticsAccumulator(mixture.ComponentCount, data.Dimension, threads, Precision.Double, persistentWorkers: false);
+        accumulator.Begin(mixture);
+        accumulator.Add(data);
+        return accumulator.Statistics;
     }
 
     /// <summary>The statistics of the union of the two disjoint parts (a new object).</summary>

@@ -52,7 +52,7 @@ internal sealed class ScalarKernel : IStatisticsKernel
                 if (l > max) max = l;
             }
 
-            if (double.IsNegativeInfinity(max)) throw StatisticsPass.OutOfRange(n);
+            if (double.IsNegativeInfinity(max)) throw new RowOutOfRangeException(n);
 
             double sum = 0;
             for (int c = 0; c < k; c++)

@@ -106,7 +106,7 @@ public sealed class GaussianMixture
     /// <summary>
     /// Free parameters: (K − 1) weights, K·D means and K·D(D+1)/2 covariance entries.
     /// </summary>
-    public int ParameterCount => ComponentCount - 1 + ComponentCount * Dimension + ComponentCount * Dimension * (Dimension + 1) / 2;
+    public int ParameterCount => CovarianceModel.Full.ParameterCount(ComponentCount, Dimension);
 
     /// <summary>log π_k N(x | μ_k, Σ_k) for every k (−∞ for a component of weight 0).</summary>
     /// <param name="x">A point (length D).</param>

@@ -154,10 +154,10 @@ public class BytePlaneKernelTests
         var model = new EStepModel(mixture);
         foreach (Precision precision in new[] { Precision.Double, Precision.Single })
         {
-            using var one = new StatisticsPass(data, 4, 1, KernelSelector.Select(3, precision));
-            using var two = new StatisticsPass(data, 4, 2, KernelSelector.Select(3, precision));
-            double[] expected = one.Run(model).Raw.ToArray();
-            for (int i = 0; i < 5; i++) Assert.Equal(expected, two.Run(model).Raw.ToArray());
+            using var one = new StatisticsPass(4, 3, 1, KernelSelector.Select(3, precision));
+            using var two = new StatisticsPass(4, 3, 2, KernelSelector.Select(3, precision));
+            double[] expected = one.Run(data, model).Raw.ToArray();
+            for (int i = 0; i < 5; i++) Assert.Equal(expected, two.Run(data, model).Raw.ToArray());
         }
     }
 

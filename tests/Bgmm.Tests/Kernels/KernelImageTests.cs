@@ -39,18 +39,18 @@ public class KernelImageTests
             const int k = 3;
             MixturePrior prior = MixturePrior.Create(3, alpha: 100, nu0: 4);
             GaussianMixture theta = Initializers.FromRows(data, Initializers.RandomRows(data, k, new RandomStream(7)), prior);
-            using var reference = new StatisticsPass(data, k, 2, ScalarKernel.Instance);
-            using var fast = new StatisticsPass(data, k, 2, KernelSelector.Select(3, Precision.Double));
-            using var single = new StatisticsPass(data, k, 2, KernelSelector.Select(3, Precision.Single));
+            using var reference = new StatisticsPass(k, 3, 2, ScalarKernel.Instance);
+            using var fast = new StatisticsPass(k, 3, 2, KernelSelector.Select(3, Precision.Double));
+            using var single = new StatisticsPass(k, 3, 2, KernelSelector.Select(3, Precision.Single));
             double worst = 0, worstL = 0, worstSingle = 0;
             for (int iteration = 0; iteration < 5; iteration++)
             {
                 var model = new EStepModel(theta);
-                MixtureStatistics expected = reference.Run(model);
-                MixtureStatistics actual = fast.Run(model);
+                MixtureStatistics expected = reference.Run(data, model);
+                MixtureStatistics actual = fast.Run(data, model);
                 worst = Math.Max(worst, StatisticsError(actual, expected));
                 worstL = Math.Max(worstL, Norms.Relative(actual.LogLikelihood, expected.LogLikelihood));
-                MixtureStatistics approximate = single.Run(model);
+                MixtureStatistics approximate = single.Run(data, model);
                 worstSingle = Math.Max(worstSingle, Math.Max(StatisticsError(approximate, expected),
                     Norms.Relative(approximate.LogLikelihood, expected.LogLikelihood)));
                 theta = MapEmFitter.MStep(expected, prior);
@@ -127,14 +127,14 @@ public class KernelImageTests
     {
         (Dataset data, GaussianMixture mixture) = KernelDiagnostics.SelfCheckCase(3, 4, weighted: true, 50_000, seed: 12);
         var model = new EStepModel(mixture);
-        using var persistent = new StatisticsPass(data, 4, 2, KernelSelector.Select(3));
-        using var pooled = new StatisticsPass(data, 4, 2, KernelSelector.Select(3), persistentWorkers: false);
-        using var single = new StatisticsPass(data, 4, 1, KernelSelector.Select(3));
-        double[] expected = [.. single.Run(model).Raw.ToArray()];
+        using var persistent = new StatisticsPass(4, 3, 2, KernelSelector.Select(3));
+        using var pooled = new StatisticsPass(4, 3, 2, KernelSelector.Select(3), persistentWorkers: false);
+        using var single = new StatisticsPass(4, 3, 1, KernelSelector.Select(3));
+        double[] expected = [.. single.Run(data, model).Raw.ToArray()];
         for (int i = 0; i < 20; i++)
         {
-            Assert.Equal(expected, persistent.Run(model).Raw.ToArray());
-            Assert.Equal(expected, pooled.Run(model).Raw.ToArray());
+            Assert.Equal(expected, persistent.Run(data, model).Raw.ToArray());
+            Assert.Equal(expected, pooled.Run(data, model).Raw.ToArray());
         }
     }
 

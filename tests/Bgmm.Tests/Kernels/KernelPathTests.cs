@@ -94,7 +94,8 @@ public class KernelPathTests
         columns[0][17] = 1e200;
         IStatisticsKernel kernel = KernelSelector.Select(3);
         var s = new double[MixtureStatistics.Length(1, 3)];
-        Assert.Throws<ModelInputException>(() => kernel.Accumulate(model, Dataset.WrapColumns(columns), 0, 40, s));
+        Assert.Equal(17, Assert.Throws<RowOutOfRangeException>(() => kernel.Accumulate(model, Dataset.WrapColumns(columns), 0, 40, s)).Row);
+        Assert.Equal(17, Assert.Throws<RowOutOfRangeException>(() => ScalarKernel.Instance.Accumulate(model, Dataset.WrapColumns(columns), 0, 40, s)).Row);
 
         double[] weights = [.. Enumerable.Repeat(1.0, 40)];
         weights[17] = 0;
