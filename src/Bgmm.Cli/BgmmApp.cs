@@ -77,7 +77,7 @@ public static class BgmmApp
         }
         catch (Exception e) when (IsBadInput(e))
         {
-            console.Error(e.Message);
+            console.Error(e is ModelInputException { ParamName: string name } && FlagOf.TryGetValue(name, out string? flag) ? $"{flag}: {e.Message}" : e.Message);
             return ExitCodes.BadInput;
         }
         catch (Exception e)
@@ -88,6 +88,12 @@ public static class BgmmApp
             return ExitCodes.Unexpected;
         }
     }
+
+    /// <summary>The flag that sets a library parameter, where the library's message does not say it.</summary>
+    private static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
+    {
+        ["backgroundComponents"] = "--background",
+    };
 
     internal static bool IsBadInput(Exception e) =>
         e is UserError or ModelInputException or Bgmm.Imaging.ImageLoadException;

@@ -1,3 +1,4 @@
+using Bgmm.Spatial;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.CommandLine;
 using Bgmm.Cli.Output;
 using Bgmm.Cli.Rendering;

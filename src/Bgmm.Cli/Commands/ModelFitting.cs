@@ -22,7 +22,7 @@ internal static class ModelFitting
         int cap = settings.Components.Contains("..", StringComparison.Ordinal) || settings.Components.Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? data.CountDistinctRows(MaxCandidate(settings.Components))
             : int.MaxValue;
-        int[]? candidates = ModelSelection.ParseCandidates(settings.Components, cap);
+        int[]? candidates = ComponentCandidates.Parse(settings.Components, cap);
         if (candidates is null)
         {
             int k = settings.ComponentCount;
@@ -51,7 +51,7 @@ internal static class ModelFitting
         int dots = text.IndexOf("..", StringComparison.Ordinal);
         return dots >= 0 && int.TryParse(text[(dots + 2)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int high) && high > 0
             ? Math.Min(high, 1 << 16)
-            : ModelSelection.AutoMaximum;
+            : ComponentCandidates.AutoMaximum;
     }
 
     /// <summary>criterion.png: the criterion against K, the chosen K marked.</summary>

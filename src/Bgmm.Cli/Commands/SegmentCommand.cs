@@ -1,3 +1,4 @@
+using Bgmm.Spatial;
 using System.CommandLine;
 using System.Globalization;
 using Bgmm.Cli.Rendering;

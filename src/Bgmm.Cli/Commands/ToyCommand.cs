@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text;

@@ -1,3 +1,5 @@
+using Bgmm.Spatial;
+
 namespace Bgmm.Imaging;
 
 /// <summary>Per-pixel values (such as uncertainty) as a colour-mapped PNG.</summary>

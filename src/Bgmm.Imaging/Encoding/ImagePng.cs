@@ -1,3 +1,5 @@
+using Bgmm.Spatial;
+
 namespace Bgmm.Imaging;
 
 /// <summary>An <see cref="RgbImage"/> as an opaque 8-bit RGB PNG.</summary>

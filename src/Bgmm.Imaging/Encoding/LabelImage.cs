@@ -1,3 +1,5 @@
+using Bgmm.Spatial;
+
 namespace Bgmm.Imaging;
 
 /// <summary>The label map of a segmentation as an 8-bit greyscale PNG.</summary>

@@ -1,3 +1,5 @@
+using Bgmm.Spatial;
+
 namespace Bgmm.Imaging;
 
 /// <summary>A foreground/background mask as an 8-bit greyscale PNG.</summary>

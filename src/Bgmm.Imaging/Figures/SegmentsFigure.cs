@@ -1,6 +1,8 @@
 using System.Globalization;
 using SkiaSharp;
 
+using Bgmm.Spatial;
+
 namespace Bgmm.Imaging;
 
 /// <summary>

@@ -5,7 +5,7 @@ namespace Bgmm.Numerics;
 /// that a seed gives the same numbers on every .NET version and machine. <see cref="System.Random"/>
 /// does not promise that.
 /// </summary>
-public sealed class RandomStream
+internal sealed class RandomStream
 {
     private ulong _s0, _s1, _s2, _s3;
 

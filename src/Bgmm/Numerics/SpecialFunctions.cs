@@ -1,7 +1,7 @@
 namespace Bgmm.Numerics;
 
 /// <summary>Special functions the log joint needs: log Γ and the multivariate log Γ_D.</summary>
-public static class SpecialFunctions
+internal static class SpecialFunctions
 {
     /// <summary>log(2π).</summary>
     public const double LogTwoPi = 1.8378770664093454835606594728112;

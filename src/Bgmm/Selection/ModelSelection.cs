@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Bgmm;
 
 /// <summary>How <see cref="ModelSelection"/> compares numbers of components (lower is better for both).</summary>
@@ -35,9 +33,6 @@ public sealed record ModelSelectionResult(IReadOnlyList<ModelCandidate> Candidat
 /// <summary>Chooses the number of components by fitting each candidate K and comparing BIC or ICL.</summary>
 public static class ModelSelection
 {
-    /// <summary>The default range of <c>-k auto</c>: 1..6.</summary>
-    public const int AutoMaximum = 6;
-
     /// <summary>
     /// Fits every K in <paramref name="components"/> with <paramref name="options"/> (its
     /// <see cref="FitOptions.ComponentCount"/> is replaced) and picks the lowest criterion.
@@ -86,39 +81,4 @@ public static class ModelSelection
         }
         return new ModelSelectionResult(sorted, chosen, criterion);
     }
-
-    /// <summary>
-    /// Parses "auto" (1..<see cref="AutoMaximum"/>), a range "a..b", or a single K; the candidates are
-    /// capped at <paramref name="distinctCap"/> (the number of distinct points). Returns null for a
-    /// single K (no selection).
-    /// </summary>
-    public static int[]? ParseCandidates(string text, long distinctCap)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        string t = text.Trim();
-        int low, high;
-        if (t.Equals("auto", StringComparison.OrdinalIgnoreCase))
-        {
-            (low, high) = (1, AutoMaximum);
-        }
-        else if (t.Contains("..", StringComparison.Ordinal))
-        {
-            string[] parts = t.Split("..");
-            if (parts.Length != 2 || !TryK(parts[0], out low) || !TryK(parts[1], out high) || low > high)
-                throw new ModelInputException("components", $"\"{text}\" is not a range of K: write it as a..b with 1 ≤ a ≤ b, e.g. 1..6.");
-        }
-        else if (TryK(t, out int single))
-        {
-            return single < 1 ? throw new ModelInputException("components", $"K = {single}: the number of components must be ≥ 1.") : null;
-        }
-        else
-        {
-            throw new ModelInputException("components", $"\"{text}\" is not a number of components: give K (e.g. 3), a range (e.g. 1..6) or auto.");
-        }
-        if (low < 1) throw new ModelInputException("components", $"the range {text} starts below 1: K must be ≥ 1.");
-        long cappedHigh = Math.Min(high, Math.Max(1, distinctCap));
-        return [.. Enumerable.Range(low, (int)Math.Max(1, cappedHigh - low + 1))];
-    }
-
-    private static bool TryK(string s, out int k) => int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out k);
 }

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.Globalization;
 using System.Text.Json;
 

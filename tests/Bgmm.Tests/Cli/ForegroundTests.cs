@@ -1,3 +1,5 @@
+using Bgmm.Cli.Synthetic;
+using Bgmm.Spatial;
 using System.Text.Json;
 using Bgmm.Cli.Commands;
 using Bgmm.Imaging;

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.Text.Json;
 using Bgmm.Imaging;
 using Bgmm.Tests.Support;

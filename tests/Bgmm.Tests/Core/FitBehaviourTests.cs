@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Tests.Support;
 
 namespace Bgmm.Tests.Core;

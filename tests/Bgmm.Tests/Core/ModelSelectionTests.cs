@@ -59,27 +59,4 @@ public class ModelSelectionTests
         Assert.Equal(fit.Bic + 2 * entropy, c.Icl, 1e-9);
         Assert.Equal(-2 * fit.LogLikelihood + fit.Mixture.ParameterCount * Math.Log(data.PointCount), c.Bic, 1e-9);
     }
-
-    [Theory]
-    [InlineData("auto", 100, new[] { 1, 2, 3, 4, 5, 6 })]
-    [InlineData("auto", 3, new[] { 1, 2, 3 })]
-    [InlineData("2..4", 100, new[] { 2, 3, 4 })]
-    [InlineData("2..9", 5, new[] { 2, 3, 4, 5 })]
-    public void ParseCandidates_ReadsAutoAndRanges_CappedAtTheDistinctPoints(string text, int cap, int[] expected)
-    {
-        Assert.Equal(expected, ModelSelection.ParseCandidates(text, cap));
-    }
-
-    [Theory]
-    [InlineData("3")]
-    public void ParseCandidates_SingleK_IsNoSelection(string text) => Assert.Null(ModelSelection.ParseCandidates(text, 10));
-
-    [Theory]
-    [InlineData("0..3")]
-    [InlineData("4..2")]
-    [InlineData("x")]
-    [InlineData("1..x")]
-    [InlineData("0")]
-    public void ParseCandidates_Nonsense_IsAnInputError(string text) =>
-        Assert.Throws<ModelInputException>(() => ModelSelection.ParseCandidates(text, 10));
 }

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Numerics;
 using Bgmm.Serialization;
 using Bgmm.Tests.Support;

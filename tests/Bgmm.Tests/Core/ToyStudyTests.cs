@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Tests.Reference;
 using Bgmm.Tests.Support;
 

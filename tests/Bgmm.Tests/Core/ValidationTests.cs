@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 namespace Bgmm.Tests.Core;
 
 /// <summary>Bad input: a clear exception naming the parameter and its valid range, never NaN or a crash.</summary>

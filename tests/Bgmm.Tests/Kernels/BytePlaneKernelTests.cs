@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Cli.Diagnostics;
 using Bgmm.Imaging;
 using Bgmm.Kernels;

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Plotting;
 
 namespace Bgmm.Tests.Plotting;

@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.Text;
 using Bgmm.Cli;
 using Bgmm.Cli.Input;

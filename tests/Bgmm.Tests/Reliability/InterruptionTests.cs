@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.Diagnostics;
 using Bgmm.Imaging;
 using Bgmm.Tests.Cli;

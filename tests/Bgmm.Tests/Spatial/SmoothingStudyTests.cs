@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Cli.Commands;
 using Bgmm.Spatial;
 
@@ -39,7 +40,7 @@ public class SmoothingStudyTests
         // The independent fit starts at the true classes' mean colours, so that it finds its own
         // optimum near the truth (on small images random starts can settle in a split-class optimum,
         // which says nothing about smoothing). At noise 0.05 it misclassifies ~15 % of the pixels.
-        (Dataset data, Bgmm.Imaging.SyntheticSegmentation scene) = SlowMeanField.Image(128, 128, 3, 0.05, seed: 2);
+        (Dataset data, SyntheticSegmentation scene) = SlowMeanField.Image(128, 128, 3, 0.05, seed: 2);
         double[] shares = [.. Enumerable.Range(0, 3).Select(c => scene.Truth.ToArray().Count(t => t == c) / (double)data.Count)];
         double[,] spread = { { 0.004, 0, 0 }, { 0, 0.004, 0 }, { 0, 0, 0.004 } };
         var truth = new GaussianMixture(shares, [.. scene.ClassMeans], [spread, spread, spread]);

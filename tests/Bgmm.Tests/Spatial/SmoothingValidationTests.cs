@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Spatial;
 
 namespace Bgmm.Tests.Spatial;
@@ -5,7 +6,7 @@ namespace Bgmm.Tests.Spatial;
 /// <summary>Bad input to the smoothed fit: a clear exception naming the parameter and its range.</summary>
 public class SmoothingValidationTests
 {
-    private static readonly (Dataset Data, Bgmm.Imaging.SyntheticSegmentation Scene) Image = SlowMeanField.Image(12, 10, 2, 0.05, seed: 1);
+    private static readonly (Dataset Data, Bgmm.Cli.Synthetic.SyntheticSegmentation Scene) Image = SlowMeanField.Image(12, 10, 2, 0.05, seed: 1);
     private static readonly GaussianMixture Start = SlowMeanField.RandomColourMixture(2, seed: 1);
     private static readonly MixturePrior Prior = SlowMeanField.ImagePrior;
 

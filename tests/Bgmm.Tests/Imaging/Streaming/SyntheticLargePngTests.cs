@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using Bgmm.Imaging;
 using Bgmm.Imaging.Streaming;
 

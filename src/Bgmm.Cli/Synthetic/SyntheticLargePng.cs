@@ -1,6 +1,8 @@
+using Bgmm.Imaging.Streaming;
+using Bgmm.Imaging;
 using Bgmm.Numerics;
 
-namespace Bgmm.Imaging.Streaming;
+namespace Bgmm.Cli.Synthetic;
 
 /// <summary>
 /// Writes a synthetic RGB PNG of any size row by row, without holding the image: three smooth

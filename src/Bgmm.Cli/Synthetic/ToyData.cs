@@ -1,6 +1,6 @@
 using Bgmm.Numerics;
 
-namespace Bgmm;
+namespace Bgmm.Cli.Synthetic;
 
 /// <summary>
 /// The original study's toy check (SPEC §4): two 2-D clusters centred at (5, 5) and (8, 8) with

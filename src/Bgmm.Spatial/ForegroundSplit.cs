@@ -1,4 +1,4 @@
-namespace Bgmm.Imaging;
+namespace Bgmm.Spatial;
 
 /// <summary>Which components of a segmentation are background, and how much of the image is foreground.</summary>
 /// <param name="IsBackground">For each component k, whether it is background.</param>
@@ -44,7 +44,7 @@ public sealed record ForegroundSplit(bool[] IsBackground, double Share, bool ByB
         return new ForegroundSplit(background, ForegroundShare(labels, background), true);
     }
 
-    /// <summary>The caller's choice of background components (the command line's <c>--background k1,k2</c>).</summary>
+    /// <summary>The caller's choice of background components.</summary>
     /// <param name="labels">One component index per pixel.</param>
     /// <param name="backgroundComponents">The background components, each in 0..K−1.</param>
     /// <param name="components">K.</param>
@@ -57,7 +57,7 @@ public sealed record ForegroundSplit(bool[] IsBackground, double Share, bool ByB
         foreach (int k in backgroundComponents)
         {
             if (k < 0 || k >= components)
-                throw new ModelInputException("background", $"--background {k}: there is no component {k}; components are 0..{components - 1}.");
+                throw new ModelInputException(nameof(backgroundComponents), $"there is no component {k} to call background: the components are 0..{components - 1}.");
             background[k] = true;
         }
         return new ForegroundSplit(background, ForegroundShare(labels, background), false);

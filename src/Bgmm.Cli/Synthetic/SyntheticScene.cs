@@ -1,6 +1,7 @@
+using Bgmm.Imaging;
 using Bgmm.Numerics;
 
-namespace Bgmm.Imaging;
+namespace Bgmm.Cli.Synthetic;
 
 /// <summary>
 /// A photo-like test image made by code: a warm, shaded, textured object (a blob of overlapping

@@ -1,6 +1,7 @@
+using Bgmm.Imaging;
 using Bgmm.Numerics;
 
-namespace Bgmm.Imaging;
+namespace Bgmm.Cli.Synthetic;
 
 /// <summary>Smooth noise in [0, 1]: random values on a grid, interpolated with smoothstep.</summary>
 internal sealed class ValueNoise

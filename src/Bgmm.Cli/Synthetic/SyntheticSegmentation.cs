@@ -1,6 +1,7 @@
+using Bgmm.Imaging;
 using Bgmm.Numerics;
 
-namespace Bgmm.Imaging;
+namespace Bgmm.Cli.Synthetic;
 
 /// <summary>
 /// A test image with known segments, for measuring how well a segmentation recovers them: blobby

@@ -1,0 +1,31 @@
+using Bgmm.Cli;
+using Bgmm.Cli.Commands;
+
+namespace Bgmm.Tests.Cli;
+
+/// <summary>What -k accepts: one K, a range, or auto, capped at the number of distinct points.</summary>
+public class ComponentCandidatesTests
+{
+    [Theory]
+    [InlineData("auto", 100, new[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData("auto", 3, new[] { 1, 2, 3 })]
+    [InlineData("2..4", 100, new[] { 2, 3, 4 })]
+    [InlineData("2..9", 5, new[] { 2, 3, 4, 5 })]
+    public void Parse_ReadsAutoAndRanges_CappedAtTheDistinctPoints(string text, int cap, int[] expected)
+    {
+        Assert.Equal(expected, ComponentCandidates.Parse(text, cap));
+    }
+
+    [Theory]
+    [InlineData("3")]
+    public void Parse_SingleK_IsNoSelection(string text) => Assert.Null(ComponentCandidates.Parse(text, 10));
+
+    [Theory]
+    [InlineData("0..3")]
+    [InlineData("4..2")]
+    [InlineData("x")]
+    [InlineData("1..x")]
+    [InlineData("0")]
+    public void Parse_Nonsense_IsAnInputError(string text) =>
+        Assert.Throws<UserError>(() => ComponentCandidates.Parse(text, 10));
+}
