@@ -13,12 +13,9 @@ public sealed record SmoothingOptions
 {
     /// <summary>Default <see cref="Sweeps"/>: 2.</summary>
     /// <remarks>
-    /// Measured (β = 2, 2 threads): 1, 2 and 3 sweeps per E-step give the same labels (at most
-    /// 0.03 % of the pixels differ). On the study's four photos (K = 2 and 3) two sweeps converge
-    /// as fast as one or faster (fox, K = 2: 286 ms in 24 iterations against 428 ms in 45) and
-    /// three gain nothing consistent; on small synthetic images one sweep is cheaper by 2–54 %
-    /// (its iterations are cheap there). Two also keep each E-step's q nearer its mean-field fixed
-    /// point at θ_t, which is what the trace reports.
+    /// One, two and three sweeps per E-step give practically the same labels; on the study's photos
+    /// two converge in the least time, and they keep each E-step's q nearer its mean-field fixed point
+    /// at θ_t, which is what the trace reports (the measurements: docs/segmentation.md).
     /// </remarks>
     public const int DefaultSweeps = 2;
 
@@ -27,11 +24,9 @@ public sealed record SmoothingOptions
     /// twice the edges, 1.)
     /// </summary>
     /// <remarks>
-    /// On synthetic images whose pixels the independent model misclassifies at 6 % and 20 %, β = 2
-    /// cut the error to 0.1 % and 0.5 %; β = 1 to 0.5 % and 2 %; β = 4 did as well as 2. Weak
-    /// smoothing can do harm: at the heavier noise β ≤ 0.5 let one component take over the image
-    /// (F, which has no Potts normaliser, rewards a single label). On photos, β = 2 removes isolated
-    /// pixels and speckle while stripes and edges a few pixels wide stay.
+    /// Weak smoothing can do harm: with heavy noise a small β lets one component take over the image
+    /// (F, which has no Potts normaliser, rewards a single label). The study behind the recommendation
+    /// (error rates on synthetic images with known segments, and the effect on photos): docs/segmentation.md.
     /// </remarks>
     public const double RecommendedBeta = 2.0;
 

@@ -206,7 +206,7 @@ public sealed class Dataset
     /// <param name="planes">D ≥ 1 planes of equal length N ≥ 1.</param>
     /// <param name="weights">Optional N non-negative finite weights, not all zero (copied).</param>
     /// <param name="scaleDivisor">s, finite and positive: 255 for 8-bit colour channels.</param>
-    public static Dataset FromBytePlanes(byte[][] planes, double[]? weights = null, double scaleDivisor = 255.0)
+    internal static Dataset FromBytePlanes(byte[][] planes, double[]? weights = null, double scaleDivisor = 255.0)
     {
         ArgumentNullException.ThrowIfNull(planes);
         if (!double.IsFinite(scaleDivisor) || scaleDivisor <= 0)
@@ -265,7 +265,7 @@ public sealed class Dataset
     /// A compressed dataset built by an adapter that already knows the distinct rows: columns of
     /// the distinct values, their counts, and for each source point its row. Validated.
     /// </summary>
-    public static Dataset FromDistinct(double[][] columns, double[] counts, int[] sourceRows) =>
+    internal static Dataset FromDistinct(double[][] columns, double[] counts, int[] sourceRows) =>
         FromDistinct(WrapColumns(columns, counts), sourceRows);
 
     /// <summary>
@@ -274,7 +274,7 @@ public sealed class Dataset
     /// </summary>
     /// <param name="distinctRows">The distinct rows with their counts as weights.</param>
     /// <param name="sourceRows">For each source point, its row in <paramref name="distinctRows"/>.</param>
-    public static Dataset FromDistinct(Dataset distinctRows, int[] sourceRows)
+    internal static Dataset FromDistinct(Dataset distinctRows, int[] sourceRows)
     {
         ArgumentNullException.ThrowIfNull(distinctRows);
         ArgumentNullException.ThrowIfNull(sourceRows);

@@ -9,9 +9,7 @@ namespace Bgmm.Kernels;
 /// <remarks>
 /// The GC aligns arrays to 8 bytes only, so a <c>TV[]</c> of 64-byte vectors starts anywhere in a
 /// cache line, differently from run to run and thread to thread; then every vector load and store of
-/// the kernel's scratch spans two lines. Measured on fox.png (K = 2, every pixel, byte planes, ms
-/// per EM iteration, best of 15 fits, three processes each): scratch on a boundary 0.78 (float64,
-/// one thread), 0.43 (float32), 0.43 (float64, two threads); 8 bytes past one 0.85, 0.47, 0.47–0.51.
+/// the kernel's scratch spans two lines, a measurable slowdown of the whole pass (docs/performance.md).
 /// The storage is a pinned array (the pinned heap never moves it, so the alignment holds), viewed
 /// from its first 64-byte boundary.
 /// </remarks>
