@@ -214,6 +214,7 @@ internal sealed class ModelOptions
         {
             command.Options.Add(o);
         }
+        command.Validators.Add(result => OptionRules.RefuseRestartsWithInitFile(result, Init, Restarts));
     }
 
     public ModelSettings Bind(ParseResult result) => new(
