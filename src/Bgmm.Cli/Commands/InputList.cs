@@ -64,7 +64,7 @@ internal static class InputList
     /// <summary>
     /// With one input its outputs go to <paramref name="outDir"/> itself (default ./NAME-bgmm/); with
     /// several, to OUT/NAME/ (default ./NAME-bgmm/ each). NAME is the file name without its
-    /// extension; the whole file name when that is empty, "." or ".." (<c>.png</c>, <c>..png</c>,
+    /// extension; the whole file name when that is empty or only dots (<c>.png</c>, <c>..png</c>,
     /// <c>...png</c>: a NAME may never be the output folder or its parent) or when two inputs share
     /// it; and when inputs share even the whole file name (x.png from two folders), NAME-1, NAME-2, …
     /// in the order the inputs are listed. Names are compared ignoring case, as a case-insensitive

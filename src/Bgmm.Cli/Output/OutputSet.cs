@@ -80,6 +80,9 @@ internal sealed class OutputSet : IDisposable
 
     public string Folder => _folder;
 
+    /// <summary>For tests: called after each file is renamed into place (throwing there simulates a crash in the middle of a commit).</summary>
+    internal Action<string>? AfterRename { get; set; }
+
     /// <summary>The final path of <paramref name="fileName"/> in the folder.</summary>
     public string PathOf(string fileName) => Path.Combine(_folder, fileName);
 
@@ -194,6 +197,7 @@ internal sealed class OutputSet : IDisposable
         foreach ((string name, string staged) in _staged.Where(s => s.Name != ResultJson).Concat(_staged.Where(s => s.Name == ResultJson)))
         {
             File.Move(staged, PathOf(name), overwrite: true);
+            AfterRename?.Invoke(name);
         }
         new OutputManifest([.. kept, .. added], [.. _staged.Select(s => s.Name)]).Write(manifestPath, manifestStaging);
     }
