@@ -235,22 +235,25 @@ internal sealed class OutputSet : IDisposable
     /// </summary>
     public void Dispose()
     {
-        lock (_sync)
+        lock (_sync) Release(TimeSpan.FromSeconds(5));
+    }
+
+    /// <summary>Dispose's work; waits at most <paramref name="lockWait"/> for another run's commit. Call with <see cref="_sync"/> held.</summary>
+    private void Release(TimeSpan lockWait)
+    {
+        if (_disposed) return;
+        _disposed = true;
+        lock (Live) Live.Remove(this);
+        DeleteStaging();
+        if (_committed) return;
+        try
         {
-            if (_disposed) return;
-            _disposed = true;
-            lock (Live) Live.Remove(this);
-            DeleteStaging();
-            if (_committed) return;
-            try
-            {
-                using FileStream? folderLock = OutputFolder.Lock(_folder, create: false, TimeSpan.FromSeconds(5), CancellationToken.None);
-                if (folderLock is not null) OutputFolder.RemoveIfUnused(_folder, _createdFolder);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or UserError)
-            {
-                // Leave the (empty) bookkeeping rather than fail the cleanup.
-            }
+            using FileStream? folderLock = OutputFolder.Lock(_folder, create: false, lockWait, CancellationToken.None);
+            if (folderLock is not null) OutputFolder.RemoveIfUnused(_folder, _createdFolder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UserError)
+        {
+            // Leave the (empty) bookkeeping rather than fail the cleanup.
         }
     }
 
@@ -274,8 +277,8 @@ internal sealed class OutputSet : IDisposable
     }
 
     /// <summary>
-    /// For a forced exit (the process ends without unwinding): deletes the staging folders of every
-    /// live set, waiting for a commit in progress to finish first.
+    /// For a forced exit (the process ends without unwinding): does what Dispose does for every
+    /// live set, after a commit in progress has finished.
     /// </summary>
     public static void AbandonAll()
     {
@@ -286,7 +289,7 @@ internal sealed class OutputSet : IDisposable
             if (!set._sync.TryEnter(TimeSpan.FromSeconds(5))) continue;
             try
             {
-                if (!set._disposed) set.DeleteStaging();
+                set.Release(TimeSpan.FromSeconds(0.5));
             }
             finally
             {
