@@ -73,8 +73,7 @@ internal static class InputList
     /// <exception cref="UserError"><paramref name="outDir"/> is empty or blank, or two names still collide.</exception>
     public static IReadOnlyList<string> OutputFolders(IReadOnlyList<string> inputs, string? outDir)
     {
-        if (outDir is not null && string.IsNullOrWhiteSpace(outDir))
-            throw new UserError($"the output folder is empty (-o \"{outDir}\"); give a folder name, e.g. -o results.");
+        if (outDir is not null) Output.OutputSet.CheckFolderName(outDir);
         string[] names = OutputNames(inputs);
         if (inputs.Count == 1) return [outDir ?? Path.Combine(".", names[0] + "-bgmm")];
         return [.. names.Select(n => outDir is null ? Path.Combine(".", n + "-bgmm") : Path.Combine(outDir, n))];

@@ -41,8 +41,7 @@ internal sealed class OutputSet : IDisposable
     /// <param name="cancellationToken">Checked before each file is produced, so an interrupted run stops between files.</param>
     public OutputSet(string folder, IEnumerable<string> inputs, CancellationToken cancellationToken = default)
     {
-        if (string.IsNullOrWhiteSpace(folder))
-            throw new UserError("the output folder is empty (-o \"\"); give a folder name, e.g. -o results.");
+        CheckFolderName(folder);
         _cancellationToken = cancellationToken;
         _folder = Path.GetFullPath(folder);
         foreach (string input in inputs)
@@ -79,6 +78,14 @@ internal sealed class OutputSet : IDisposable
     }
 
     public string Folder => _folder;
+
+    /// <summary>Refuses an empty or blank output folder name (<c>-o ""</c>), which would mean the current folder or nothing.</summary>
+    /// <exception cref="UserError">The name is empty or blank.</exception>
+    public static void CheckFolderName(string folder)
+    {
+        if (string.IsNullOrWhiteSpace(folder))
+            throw new UserError($"the output folder is empty (-o \"{folder}\"); give a folder name, e.g. -o results.");
+    }
 
     /// <summary>For tests: called after each file is renamed into place (throwing there simulates a crash in the middle of a commit).</summary>
     internal Action<string>? AfterRename { get; set; }

@@ -143,6 +143,8 @@ public class OutputPathTests
         string csv = tmp["data.csv"];
         File.WriteAllText(csv, "1,2\n3,4\n5,6\n");
         CliRunner.AssertCleanError(CliRunner.Run("fit", csv, "-o", empty), 2, "output folder is empty");
+        CliRunner.AssertCleanError(CliRunner.Run("toy", "-o", empty), 2, "output folder is empty");
+        CliRunner.AssertCleanError(CliRunner.Run("demo", "-o", empty), 2, "output folder is empty");
         // The old behaviour wrote OUT/NAME with OUT = "" into the current folder.
         Assert.Empty(Directory.EnumerateFileSystemEntries(Environment.CurrentDirectory, unique + "*"));
     }
