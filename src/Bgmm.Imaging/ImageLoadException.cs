@@ -6,7 +6,7 @@ public enum ImageLoadFailure
     /// <summary>The path names no file, or names a directory.</summary>
     NotFound,
 
-    /// <summary>The file exists but could not be read (permissions, I/O error).</summary>
+    /// <summary>The file exists but could not be read (permissions, I/O error, or it changed while being read).</summary>
     Unreadable,
 
     /// <summary>The file is empty.</summary>
@@ -26,6 +26,9 @@ public enum ImageLoadFailure
 
     /// <summary>The image has more pixels than allowed.</summary>
     TooLarge,
+
+    /// <summary>The path names a named pipe, a socket or a device: something that is not a regular file (it is not opened).</summary>
+    NotARegularFile,
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Bgmm.Imaging.Files;
 using Bgmm.Imaging.Png;
 using SkiaSharp;
 
@@ -13,9 +14,11 @@ namespace Bgmm.Imaging;
 /// </summary>
 /// <remarks>
 /// Every problem with the input — a missing or unreadable file, something that is not an image, a
-/// truncated or corrupt file, a zero-sized or too large image — is an
-/// <see cref="ImageLoadException"/> with a one-line message; no decoder exception escapes. The
-/// pixel count is checked from the header before any pixel memory is allocated. Peak memory is the
+/// truncated or corrupt file, a zero-sized or too large image, a named pipe or device instead of a
+/// file — is an <see cref="ImageLoadException"/> with a one-line message; no decoder exception
+/// escapes. Only regular files are opened, and never in a way that blocks. A cancellation request
+/// stops reading and decoding within a fraction of a second (<see cref="OperationCanceledException"/>).
+/// The pixel count is checked from the header before any pixel memory is allocated. Peak memory is the
 /// encoded file, the planes (3 or 6 bytes per pixel) and, for formats the codec cannot decode a
 /// band of rows at a time (PNG, WebP, GIF), a transient 4-byte-per-pixel RGBA buffer. JPEG and BMP
 /// stream in bands of rows.
@@ -33,39 +36,43 @@ public static class ImageLoader
     /// <summary>Reads and decodes the image file at <paramref name="path"/>.</summary>
     /// <param name="path">The file; messages name it as given.</param>
     /// <param name="maxPixels">Images with more pixels than this are refused before decoding.</param>
-    /// <exception cref="ImageLoadException">The file is missing, unreadable, not a supported image, corrupt, truncated, zero-sized or too large.</exception>
-    public static RgbImage Load(string path, long maxPixels = DefaultMaxPixels)
+    /// <param name="cancellationToken">Stops reading and decoding (checked between pieces of 1 MB read and between bands of rows decoded).</param>
+    /// <exception cref="ImageLoadException">The file is missing, not a regular file, unreadable, not a supported image, corrupt, truncated, zero-sized or too large.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static RgbImage Load(string path, long maxPixels = DefaultMaxPixels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
         if (string.IsNullOrWhiteSpace(path))
             throw new ImageLoadException("(no file name)", ImageLoadFailure.NotFound, "no image file was given; give the path of a PNG, JPEG, WebP, BMP or GIF file.");
-        if (Directory.Exists(path))
-            throw new ImageLoadException(path, ImageLoadFailure.NotFound, "this is a directory, not an image file; give the path of an image file.");
-        if (!File.Exists(path))
-            throw new ImageLoadException(path, ImageLoadFailure.NotFound, "no such file; check the path.");
         byte[] encoded;
         try
         {
-            encoded = File.ReadAllBytes(path);
+            encoded = InputFile.ReadAllBytes(path, Array.MaxLength, cancellationToken);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (InputFileException ex)
         {
-            throw new ImageLoadException(path, ImageLoadFailure.Unreadable, "permission denied; make the file readable or copy it somewhere readable.", ex);
+            throw ex.Problem switch
+            {
+                InputFileProblem.NotFound => new ImageLoadException(path, ImageLoadFailure.NotFound, "no such file; check the path.", ex),
+                InputFileProblem.Directory => new ImageLoadException(path, ImageLoadFailure.NotFound, "this is a directory, not an image file; give the path of an image file.", ex),
+                InputFileProblem.NotRegular => new ImageLoadException(path, ImageLoadFailure.NotARegularFile, $"{ex.Message}; save the image to a file and give its path.", ex),
+                InputFileProblem.TooLarge => new ImageLoadException(path, ImageLoadFailure.TooLarge, $"{ex.Message} as one image; downscale it.", ex),
+                _ => new ImageLoadException(path, ImageLoadFailure.Unreadable, $"{ex.Message}; {ex.Advice}.", ex),
+            };
         }
-        catch (Exception ex) when (ex is IOException or NotSupportedException or ArgumentException)
-        {
-            throw new ImageLoadException(path, ImageLoadFailure.Unreadable, $"the file cannot be read ({OneLine(ex.Message)}); check that it is a readable image file.", ex);
-        }
-        return Decode(encoded, maxPixels, path);
+        return Decode(encoded, maxPixels, path, cancellationToken);
     }
 
     /// <summary>Decodes an encoded image held in memory.</summary>
     /// <param name="encoded">The file's bytes (PNG, JPEG, WebP, BMP or GIF).</param>
     /// <param name="maxPixels">Images with more pixels than this are refused before decoding.</param>
     /// <param name="nameForMessages">How messages name the image (for instance its file name).</param>
+    /// <param name="cancellationToken">Stops decoding (checked as the codec reads its input and between bands of rows).</param>
     /// <exception cref="ImageLoadException">The bytes are not a supported image, or it is corrupt, truncated, zero-sized or too large.</exception>
-    public static RgbImage Decode(byte[] encoded, long maxPixels = DefaultMaxPixels, string? nameForMessages = null)
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static RgbImage Decode(byte[] encoded, long maxPixels = DefaultMaxPixels, string? nameForMessages = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(encoded);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
@@ -78,20 +85,21 @@ public static class ImageLoader
             if (PngFile.HasSignature(encoded))
             {
                 PngFile.Header header = CheckPng(encoded, maxPixels, name);
-                if (header.BitDepth == 16) return Png16Decoder.Decode(encoded, header, name);
+                if (header.BitDepth == 16) return Png16Decoder.Decode(encoded, header, name, cancellationToken);
+                return DecodeWithCodec(CodecInput(encoded), maxPixels, name, cancellationToken);
             }
             else if (IsWebP(encoded) && BinaryPrimitives.ReadUInt32LittleEndian(encoded.AsSpan(4)) + 8L > encoded.Length)
             {
                 // The RIFF header states the file's length; the codec decodes some truncated files without complaint.
                 throw Truncated(name, "it is shorter than its header says");
             }
-            return DecodeWithCodec(encoded, maxPixels, name);
+            return DecodeWithCodec(encoded, maxPixels, name, cancellationToken);
         }
         catch (OutOfMemoryException ex)
         {
             throw new ImageLoadException(name, ImageLoadFailure.TooLarge, "there is not enough memory to decode this image; downscale it or free memory.", ex);
         }
-        catch (Exception ex) when (ex is not (ImageLoadException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException))
+        catch (Exception ex) when (ex is not (ImageLoadException or OperationCanceledException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException))
         {
             // A decoder that throws on bad data is still reporting bad data.
             throw new ImageLoadException(name, ImageLoadFailure.Corrupt, $"the image could not be decoded ({OneLine(ex.Message)}); re-export it as PNG.", ex);
@@ -124,36 +132,40 @@ public static class ImageLoader
         return header;
     }
 
-    private static unsafe RgbImage DecodeWithCodec(byte[] encoded, long maxPixels, string name)
+    /// <summary>
+    /// The bytes of a checked 8-bit PNG that the codec is given: without its ancillary chunks, whose
+    /// reading costs the codec time quadratic in their length (see <see cref="PngFile.WithoutAncillaryChunks"/>).
+    /// </summary>
+    internal static byte[] CodecInput(byte[] png) => PngFile.WithoutAncillaryChunks(png) ?? png;
+
+    private static RgbImage DecodeWithCodec(byte[] encoded, long maxPixels, string name, CancellationToken cancellationToken)
     {
-        fixed (byte* bytes = encoded)
+        // The codec pulls its input through a stream that ends early once the run is cancelled:
+        // the decode then stops within one read (a few kilobytes) instead of finishing the image.
+        using var stream = new SKManagedStream(new CancellableInput(encoded, cancellationToken), disposeManagedStream: true);
+        using SKCodec? codec = SKCodec.Create(stream, out SKCodecResult created);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (codec is null) throw CreateFailed(encoded, created, name);
+
+        SKImageInfo stored = codec.Info;
+        if (stored.Width <= 0 || stored.Height <= 0) throw ZeroSize(name, (uint)Math.Max(0, stored.Width), (uint)Math.Max(0, stored.Height));
+        CheckPixelCount(name, (uint)stored.Width, (uint)stored.Height, maxPixels);
+
+        var writer = new OrientedPlanes(stored.Width, stored.Height, codec.EncodedOrigin);
+        // Unpremultiplied, and a null colour space: the codec then converts nothing (no gamma, no ICC profile).
+        var target = new SKImageInfo(stored.Width, stored.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul, null);
+        if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success)
         {
-            // No copy: the stream reads the pinned array, and everything that uses it is disposed inside this block.
-            using var data = SKData.Create((IntPtr)bytes, encoded.Length);
-            using var stream = new SKMemoryStream(data);
-            using SKCodec? codec = SKCodec.Create(stream, out SKCodecResult created);
-            if (codec is null) throw CreateFailed(encoded, created, name);
-
-            SKImageInfo stored = codec.Info;
-            if (stored.Width <= 0 || stored.Height <= 0) throw ZeroSize(name, (uint)Math.Max(0, stored.Width), (uint)Math.Max(0, stored.Height));
-            CheckPixelCount(name, (uint)stored.Width, (uint)stored.Height, maxPixels);
-
-            var writer = new OrientedPlanes(stored.Width, stored.Height, codec.EncodedOrigin);
-            // Unpremultiplied, and a null colour space: the codec then converts nothing (no gamma, no ICC profile).
-            var target = new SKImageInfo(stored.Width, stored.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul, null);
-            if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown && codec.StartScanlineDecode(target) == SKCodecResult.Success)
-            {
-                DecodeInBands(codec, target, writer, name);
-            }
-            else
-            {
-                DecodeWhole(codec, target, writer, name);
-            }
-            return writer.ToImage();
+            DecodeInBands(codec, target, writer, name, cancellationToken);
         }
+        else
+        {
+            DecodeWhole(codec, target, writer, name, cancellationToken);
+        }
+        return writer.ToImage();
     }
 
-    private static unsafe void DecodeInBands(SKCodec codec, SKImageInfo target, OrientedPlanes writer, string name)
+    private static unsafe void DecodeInBands(SKCodec codec, SKImageInfo target, OrientedPlanes writer, string name, CancellationToken cancellationToken)
     {
         int rowBytes = target.RowBytes;
         int rows = Math.Clamp(BandBytes / rowBytes, 1, target.Height);
@@ -162,10 +174,12 @@ public static class ImageLoader
         {
             for (int y = 0; y < target.Height; y += rows)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 int wanted = Math.Min(rows, target.Height - y);
                 int got = codec.GetScanlines((IntPtr)band, wanted, rowBytes);
                 if (got != wanted)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     throw Truncated(name, string.Create(CultureInfo.InvariantCulture,
                         $"the decoder stopped at row {y + got} of {target.Height}"));
                 }
@@ -178,7 +192,7 @@ public static class ImageLoader
         }
     }
 
-    private static unsafe void DecodeWhole(SKCodec codec, SKImageInfo target, OrientedPlanes writer, string name)
+    private static unsafe void DecodeWhole(SKCodec codec, SKImageInfo target, OrientedPlanes writer, string name, CancellationToken cancellationToken)
     {
         nuint size = (nuint)target.Height * (nuint)target.RowBytes;
         // Zeroed (calloc: fresh pages, not written), so areas a GIF's first frame does not cover come
@@ -188,6 +202,7 @@ public static class ImageLoader
         {
             var options = new SKCodecOptions { FrameIndex = 0, ZeroInitialized = SKZeroInitialized.Yes };
             SKCodecResult result = codec.GetPixels(target, (IntPtr)pixels, target.RowBytes, options);
+            cancellationToken.ThrowIfCancellationRequested();
             if (result != SKCodecResult.Success) throw DecodeFailed(result, name);
             writer.WriteRows(pixels, target.RowBytes, 0, target.Height);
         }

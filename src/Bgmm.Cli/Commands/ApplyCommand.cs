@@ -68,7 +68,7 @@ internal sealed class ApplyCommand
     {
         var clock = Stopwatch.StartNew();
         using var outputs = new OutputSet(folder, allInputs, cancellationToken);
-        RgbImage image = ImageLoader.Load(path, settings.MaxPixels);
+        RgbImage image = ImageLoader.Load(path, settings.MaxPixels, cancellationToken);
         TimeSpan decode = clock.Elapsed;
         (Dataset data, bool compressed) = ImageSegmentation.Prepare(image, settings.Compression);
         cancellationToken.ThrowIfCancellationRequested();

@@ -37,6 +37,7 @@ internal sealed class DemoCommand
 
     private static int Run(CliConsole console, string folder, CancellationToken cancellationToken)
     {
+        OutputSet.CheckFolderName(folder);
         string root = Path.GetFullPath(folder);
         console.Line($"bgmm demo: generating a {SceneWidth}×{SceneHeight} scene and segmenting it (K = 2, α = 100, ν0 = 4)");
         SyntheticScene scene = SyntheticScene.Generate(SceneWidth, SceneHeight, seed: 1);

@@ -42,7 +42,7 @@ internal sealed class FitCommand
         var clock = Stopwatch.StartNew();
         if (Directory.Exists(path)) throw new UserError($"{path}: is a folder; give a CSV file.");
         if (!File.Exists(path)) throw new UserError($"{path}: file not found; give the path of a CSV file.");
-        CsvData.Table table = CsvData.Read(path);
+        CsvData.Table table = CsvData.Read(path, cancellationToken);
         var data = Dataset.WrapColumns(table.Columns);
 
         string folder = outDir ?? Path.Combine(".", Path.GetFileNameWithoutExtension(path) + "-bgmm");

@@ -45,7 +45,7 @@ internal static class ImageSegmentation
     {
         var clock = Stopwatch.StartNew();
         using var outputs = new OutputSet(folder, allInputs, cancellationToken);
-        RgbImage image = ImageLoader.Load(path, settings.MaxPixels);
+        RgbImage image = ImageLoader.Load(path, settings.MaxPixels, cancellationToken);
         TimeSpan decode = clock.Elapsed;
         cancellationToken.ThrowIfCancellationRequested();
 

@@ -63,15 +63,54 @@ internal static class InputList
 
     /// <summary>
     /// With one input its outputs go to <paramref name="outDir"/> itself (default ./NAME-bgmm/); with
-    /// several, to OUT/NAME/ (default ./NAME-bgmm/ each). NAME is the file name without extension, or
-    /// with it when two inputs share a name.
+    /// several, to OUT/NAME/ (default ./NAME-bgmm/ each). NAME is the file name without its
+    /// extension; the whole file name when that is empty or only dots (<c>.png</c>, <c>..png</c>,
+    /// <c>...png</c>: a NAME may never be the output folder or its parent) or when two inputs share
+    /// it; and when inputs share even the whole file name (x.png from two folders), NAME-1, NAME-2, …
+    /// in the order the inputs are listed. Names are compared ignoring case, as a case-insensitive
+    /// file system would.
     /// </summary>
+    /// <exception cref="UserError"><paramref name="outDir"/> is empty or blank, or two names still collide.</exception>
     public static IReadOnlyList<string> OutputFolders(IReadOnlyList<string> inputs, string? outDir)
     {
-        var stems = inputs.Select(Path.GetFileNameWithoutExtension).ToArray();
-        var duplicated = new HashSet<string>(stems.GroupBy(s => s, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key!), StringComparer.Ordinal);
-        var names = inputs.Select((p, i) => duplicated.Contains(stems[i]!) ? Path.GetFileName(p) : stems[i]!).ToArray();
+        if (outDir is not null) Output.OutputSet.CheckFolderName(outDir);
+        string[] names = OutputNames(inputs);
         if (inputs.Count == 1) return [outDir ?? Path.Combine(".", names[0] + "-bgmm")];
         return [.. names.Select(n => outDir is null ? Path.Combine(".", n + "-bgmm") : Path.Combine(outDir, n))];
     }
+
+    /// <summary>Each input's NAME (see <see cref="OutputFolders"/>), distinct from every other.</summary>
+    internal static string[] OutputNames(IReadOnlyList<string> inputs)
+    {
+        StringComparer same = StringComparer.OrdinalIgnoreCase;
+        // A path with no file name ("" or "dir/") cannot be read either; it still gets a folder name, so that the batch runs.
+        string[] files = [.. inputs.Select(p => Path.GetFileName(Path.TrimEndingDirectorySeparator(p)) is { } f && f.Trim('.').Length > 0 ? f : "input")];
+        string[] names = [.. files.Select(f => Path.GetFileNameWithoutExtension(f) is { } stem && stem.Trim('.').Length > 0 ? stem : f)];
+        HashSet<string> shared = Shared(names, same);
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (shared.Contains(names[i])) names[i] = files[i];
+        }
+        shared = Shared(names, same);
+        var counters = new Dictionary<string, int>(same);
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (!shared.Contains(names[i])) continue;
+            int n = counters[names[i]] = counters.GetValueOrDefault(names[i]) + 1;
+            names[i] = $"{names[i]}-{n}";
+        }
+        for (int i = 0; i < names.Length; i++)
+        {
+            int other = Array.FindIndex(names, i + 1, n => same.Equals(n, names[i]));
+            if (other >= 0)
+            {
+                throw new UserError($"{inputs[i]} and {inputs[other]} would both write to an output folder named {names[i]}; " +
+                    "rename one of them, or run them separately with different -o folders.");
+            }
+        }
+        return names;
+    }
+
+    private static HashSet<string> Shared(string[] names, StringComparer comparer) =>
+        new(names.GroupBy(n => n, comparer).Where(g => g.Count() > 1).Select(g => g.Key), comparer);
 }

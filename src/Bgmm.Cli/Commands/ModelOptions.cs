@@ -124,20 +124,7 @@ internal sealed record ModelSettings(
         return (mean, cov);
     }
 
-    internal static string ReadText(string path, string option)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > 64 << 20)
-                throw new UserError($"{option} {path}: the file is {info.Length >> 20} MB; a prior or mixture file is a few kilobytes of JSON.");
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserError($"{option} {path}: cannot read the file ({Input.CsvData.Describe(e)}); give the path of a JSON file (a result.json works).");
-        }
-    }
+    internal static string ReadText(string path, string option) => Input.InputFiles.ReadJson(path, option);
 }
 
 /// <summary>
@@ -227,6 +214,7 @@ internal sealed class ModelOptions
         {
             command.Options.Add(o);
         }
+        command.Validators.Add(result => OptionRules.RefuseRestartsWithInitFile(result, Init, Restarts));
     }
 
     public ModelSettings Bind(ParseResult result) => new(

@@ -17,22 +17,11 @@ internal static class CsvData
     /// <summary>The parsed columns and, if the file had one, its header.</summary>
     public sealed record Table(double[][] Columns, int Rows, string[]? Header);
 
-    public static Table Read(string path)
+    /// <summary>Reads the CSV file at <paramref name="path"/> (a regular file; see <see cref="InputFiles"/>).</summary>
+    public static Table Read(string path, CancellationToken cancellationToken = default)
     {
-        string name = Path.GetFileName(path);
-        StreamReader reader;
-        try
-        {
-            reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserError($"{path}: cannot read the file ({Describe(e)}); check the path and permissions.");
-        }
-        using (reader)
-        {
-            return Read(reader, name);
-        }
+        using StreamReader reader = InputFiles.OpenCsv(path, cancellationToken);
+        return Read(reader, Path.GetFileName(path));
     }
 
     public static Table Read(TextReader reader, string name)
@@ -85,6 +74,10 @@ internal static class CsvData
         try
         {
             return reader.ReadLine();
+        }
+        catch (Bgmm.Imaging.Files.InputFileException e)
+        {
+            throw InputFiles.Error(e);
         }
         catch (Exception e) when (e is IOException or DecoderFallbackException)
         {

@@ -23,7 +23,8 @@ internal static class Png16Decoder
 
     /// <summary>Decodes <paramref name="data"/>, whose IHDR (<paramref name="header"/>) says 16 bits.</summary>
     /// <exception cref="ImageLoadException">The data is corrupt, truncated or uses an unknown feature.</exception>
-    public static RgbImage Decode(byte[] data, PngFile.Header header, string name)
+    /// <exception cref="OperationCanceledException">The token was cancelled (checked once per row).</exception>
+    public static RgbImage Decode(byte[] data, PngFile.Header header, string name, CancellationToken cancellationToken = default)
     {
         int channels = header.ColorType switch
         {
@@ -57,6 +58,7 @@ internal static class Png16Decoder
             var current = new byte[rowBytes + 1];
             for (int row = 0; row < passHeight; row++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 try
                 {
                     inflater.ReadExactly(current);

@@ -59,6 +59,46 @@ internal static class PngFile
     }
 
     /// <summary>
+    /// The PNG without its ancillary chunks (every chunk whose type starts with a lower-case letter:
+    /// text, time, colour space, transparency, EXIF…), or null when it has none. The pixels do not
+    /// depend on them as SPEC §4 reads them (no colour-space conversion, alpha ignored, and PNG
+    /// orientation is not applied). The codec reads an ancillary chunk in time quadratic in its
+    /// length (a 10 MB text chunk took a minute), so it is given the critical chunks alone, whose
+    /// cost is linear. Call only on a file whose <see cref="CheckLayout"/> is complete.
+    /// </summary>
+    public static byte[]? WithoutAncillaryChunks(ReadOnlySpan<byte> data)
+    {
+        long kept = Signature.Length;
+        bool any = false;
+        foreach (Chunk chunk in new ChunkReader(data))
+        {
+            if (chunk.Length < 0 || chunk.DataOffset < 0) return null;
+            if (IsAncillary(chunk.Type)) any = true;
+            else kept += chunk.Length + 12L;
+            if (chunk.Type == IEND) break;
+        }
+        if (!any) return null;
+        byte[] result = GC.AllocateUninitializedArray<byte>((int)kept);
+        Signature.CopyTo(result);
+        int at = Signature.Length;
+        foreach (Chunk chunk in new ChunkReader(data))
+        {
+            if (!IsAncillary(chunk.Type))
+            {
+                // Length and type before the data, CRC after it.
+                ReadOnlySpan<byte> whole = data.Slice(chunk.DataOffset - 8, chunk.Length + 12);
+                whole.CopyTo(result.AsSpan(at));
+                at += whole.Length;
+            }
+            if (chunk.Type == IEND) break;
+        }
+        return result;
+    }
+
+    /// <summary>Whether a chunk type is ancillary: bit 5 of its first letter (lower case) is set.</summary>
+    public static bool IsAncillary(uint type) => (type & 0x2000_0000u) != 0;
+
+    /// <summary>
     /// The chunks after the signature in order. A chunk with <see cref="Chunk.Length"/> &lt; 0 has
     /// an invalid length; one with <see cref="Chunk.DataOffset"/> &lt; 0 runs past the end of the
     /// file. Either ends the enumeration.

@@ -61,6 +61,51 @@ public class InterruptionTests
         _ = await stdout;
     }
 
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    [InlineData("INT,TERM")]
+    public async Task Signal_WhileReadingAndDecodingALargeImage_Exits130WithoutOutputs(string signals)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("POSIX signals only.");
+        using var tmp = new TempFolder();
+        // 4000×3000 pixels of a poorly compressible texture: the decode takes a few hundred
+        // milliseconds, and it starts right after the run's staging folder appears.
+        var r = new byte[4000 * 3000];
+        new Random(5).NextBytes(r);
+        byte[] g = [.. r.Select((v, i) => (byte)(i % 4000))], b = [.. r.Select((v, i) => (byte)(v ^ (i / 4000)))];
+        File.WriteAllBytes(tmp["large.png"], ImagePng.Encode(RgbImage.FromRgb8(4000, 3000, r, g, b)));
+
+        using Process p = BgmmProcess.Start(["segment", tmp["large.png"], "-o", tmp["out"]], tmp.Path);
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (!(Directory.Exists(tmp["out/.bgmm"]) && Directory.EnumerateDirectories(tmp["out/.bgmm"], "run-*").Any()) && !p.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            await Task.Delay(10);
+        Assert.False(p.HasExited, "bgmm ended before the signal");
+        var stopping = Stopwatch.StartNew();
+        foreach (string signal in signals.Split(',')) BgmmProcess.Signal(p, signal);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("bgmm did not stop within 10 s of the signal");
+        }
+        // A generous bound against a hang on a loaded machine (the run stops within a read of 4 KB,
+        // or at most Interruption.GracePeriod = 2 s after the signal).
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {stopping.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(130, p.ExitCode);
+        string err = await stderr;
+        Assert.Contains("interrupted", err);
+        Assert.DoesNotContain("Exception", err);
+        Assert.False(Directory.Exists(tmp["out"]), "the interrupted run left its output folder behind");
+        _ = await stdout;
+    }
+
     [Fact]
     public void MaxPixels_OverTheLimit_IsRefusedBeforeDecoding()
     {

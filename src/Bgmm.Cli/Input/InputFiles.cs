@@ -1,0 +1,50 @@
+using System.Text;
+using Bgmm.Imaging.Files;
+
+namespace Bgmm.Cli.Input;
+
+/// <summary>
+/// The command line's text inputs (a CSV, a JSON prior, mixture or model), read as the images are:
+/// regular files only, opened without blocking, bounded in size, interruptible. Every problem is a
+/// <see cref="UserError"/> naming the file.
+/// </summary>
+internal static class InputFiles
+{
+    /// <summary>A prior or mixture file is a few kilobytes of JSON; anything past this is not one.</summary>
+    public const long MaxJsonBytes = 64L << 20;
+
+    /// <summary>Reads a JSON file given with <paramref name="option"/> (--prior, --init, or the model of apply).</summary>
+    public static string ReadJson(string path, string option, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using Stream stream = InputFile.OpenRead(path, MaxJsonBytes, cancellationToken);
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
+        }
+        catch (InputFileException e) when (e.Problem == InputFileProblem.TooLarge)
+        {
+            throw new UserError($"{option} {path}: {e.Message}; a prior or mixture file is a few kilobytes of JSON (a result.json works).");
+        }
+        catch (InputFileException e)
+        {
+            throw new UserError($"{option} {path}: cannot read the file: {e.Message}; {e.Advice} (a JSON file is expected; a result.json works).");
+        }
+    }
+
+    /// <summary>Opens a CSV file for reading as UTF-8 (a byte-order mark is honoured).</summary>
+    public static StreamReader OpenCsv(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new StreamReader(InputFile.OpenRead(path, long.MaxValue, cancellationToken), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        }
+        catch (InputFileException e)
+        {
+            throw Error(e);
+        }
+    }
+
+    /// <summary>The user-facing error for a file that cannot be read.</summary>
+    public static UserError Error(InputFileException e) => new($"{e.FilePath}: cannot read the file: {e.Message}; {e.Advice}.");
+}
