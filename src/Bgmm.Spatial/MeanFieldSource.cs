@@ -213,9 +213,9 @@ internal sealed class MeanFieldSource : StatisticsSource, IPartitionedWork
             }
             if (result is null) return;
             int layout = MixtureStatistics.Length(k, d);
-            LaneSums<TOps, TV>.AddMoments(phase.Model, 1.0, block.Lanes, result);
-            result[layout] += LaneSums<TOps, TV>.Sum(block.Lanes, k * moments, n);
-            result[layout + 1] += LaneSums<TOps, TV>.Sum(block.Lanes, k * moments + 1, n);
+            Simd<TOps, TV>.AddMoments(phase.Model, 1.0, block.Lanes, result);
+            result[layout] += Simd<TOps, TV>.SumLanes(block.Lanes, k * moments, n);
+            result[layout + 1] += Simd<TOps, TV>.SumLanes(block.Lanes, k * moments + 1, n);
         }
     }
 

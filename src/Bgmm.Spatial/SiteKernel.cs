@@ -40,8 +40,8 @@ internal sealed class SitePhase(PottsLattice lattice, PointStorage pixels, EStep
 /// <summary>
 /// The vectorised site update of the mean-field E-step over a run of sites of one sub-lattice row:
 /// q_nk ∝ π_k N(x_n | μ_k, Σ_k) exp(β Σ_{m~n} q̃_mk), each neighbour's stored row read as a distribution
-/// through <see cref="MarginalRows"/>. Scores come from the shared <see cref="ComponentScoring{TOps, TV}"/>
-/// and, in the final sweep, the M-step's moments from the shared <see cref="MomentAccumulation{TOps, TV}"/>.
+/// through <see cref="MarginalRows"/>. Scores come from the shared <see cref="Simd{TOps, TV}"/>
+/// and, in the final sweep, the M-step's moments from the shared <see cref="Simd{TOps, TV}"/>.
 /// </summary>
 /// <remarks>
 /// <para>Pixels are loaded as their exact coordinates (byte planes divided by their scale), so byte planes
@@ -70,8 +70,8 @@ internal static class SiteKernel<TOps, TV>
         PottsLattice lattice = phase.Lattice;
         int n = TOps.Count, vectors = (count + n - 1) / n, active = block.Active, stride = block.Stride;
         int site = lattice.SiteStart[s] + j * lattice.SubWidth[s] + i0;
-        BlockLoad<TOps, TV>.Load<TReader>(ref block, planes, site, vectors, true, phase.Pixels.Scale);
-        TV lowest = ComponentScoring<TOps, TV>.Score(ref block, vectors);
+        Simd<TOps, TV>.Load<TReader>(ref block, planes, site, vectors, true, phase.Pixels.Scale);
+        TV lowest = Simd<TOps, TV>.Score(ref block, vectors);
         if (TOps.AnyNegativeInfinity(lowest))
         {
             for (int i = 0; i < count; i++)
@@ -109,7 +109,7 @@ internal static class SiteKernel<TOps, TV>
             ref TV t = ref Unsafe.Add(ref scores, a * stride);
             for (int v = 0; v < vectors; v++)
             {
-                TV e = VectorMath<TOps, TV>.Exp2(TOps.Subtract(Unsafe.Add(ref t, v), Unsafe.Add(ref maxima, v)));
+                TV e = Simd<TOps, TV>.Exp2(TOps.Subtract(Unsafe.Add(ref t, v), Unsafe.Add(ref maxima, v)));
                 Unsafe.Add(ref t, v) = e;
                 Unsafe.Add(ref totals, v) = TOps.Add(Unsafe.Add(ref totals, v), e);
             }
@@ -277,11 +277,11 @@ internal static class SiteKernel<TOps, TV>
                 TV value = TOps.Multiply(Unsafe.Add(ref r, v), Unsafe.Add(ref factors, v));
                 Unsafe.Add(ref r, v) = value;
                 // q̃ log2 q̃, with 0 where q̃ = 0 (0 log 0 = 0; the padding lanes hold 0).
-                entropy = TOps.Add(entropy, TOps.SelectGreater(value, TOps.Zero, TOps.Multiply(value, VectorMath<TOps, TV>.Log2(MinNormal(value))), TOps.Zero));
+                entropy = TOps.Add(entropy, TOps.SelectGreater(value, TOps.Zero, TOps.Multiply(value, Simd<TOps, TV>.Log2(MinNormal(value))), TOps.Zero));
                 if (neighbours) edges = TOps.MultiplyAdd(value, Unsafe.Add(ref l, v), edges);
             }
         }
-        MomentAccumulation<TOps, TV>.Accumulate<PlainRows>(ref block, vectors);
+        Simd<TOps, TV>.Accumulate<PlainRows>(ref block, vectors);
         TOps.AddToLanes(ref block.Lanes[k * moments * n], entropy);
         TOps.AddToLanes(ref block.Lanes[(k * moments + 1) * n], edges);
     }

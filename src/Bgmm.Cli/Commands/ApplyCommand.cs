@@ -43,7 +43,7 @@ internal sealed class ApplyCommand
             MixturePrior? prior = TryReadPrior(text);
             long maxPixels = result.GetValue(_image.MaxPixels);
             if (maxPixels < 1) throw new UserError($"--max-pixels = {maxPixels}: it must be ≥ 1.");
-            var settings = new ImageSettings(maxPixels, CompressionMode.Auto, Precision.Double, ImageOptions.ParseComponents(result.GetValue(_image.Background)));
+            var settings = new ImageSettings(maxPixels, ColourCompression.Auto, Precision.Double, ImageOptions.ParseComponents(result.GetValue(_image.Background)));
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
             return SegmentCommand.RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
                 (path, folder) => Apply(path, folder, modelPath, mixture, prior, settings, [modelPath, .. inputs], cancellationToken));
@@ -70,34 +70,16 @@ internal sealed class ApplyCommand
         using var outputs = new OutputSet(folder, allInputs, cancellationToken);
         RgbImage image = ImageLoader.Load(path, settings.MaxPixels, cancellationToken);
         TimeSpan decode = clock.Elapsed;
-        (Dataset data, bool compressed) = ImageSegmentation.Prepare(image, settings.Compression);
-        cancellationToken.ThrowIfCancellationRequested();
-        byte[] labels = ImageSegmentation.PixelLabels(mixture, data, image);
-        double logLikelihood = mixture.LogLikelihood(data);
-        ForegroundSplit split = settings.Background is null
-            ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, mixture.ComponentCount)
-            : ForegroundSplit.Given(labels, settings.Background, mixture.ComponentCount);
-        string json = Json(path, modelPath, image, mixture, prior, logLikelihood, data.PointCount, split);
-        ImageSegmentation.WriteImageOutputs(outputs, image, labels, mixture.ComponentCount, json, trace: null, traceTitle: "", split,
-            ImageSegmentation.PixelEntropies(mixture, data));
-        cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<string> files = outputs.Commit();
-        return new SegmentationOutcome(path, outputs.Folder, mixture, null, json, files, image, decode, TimeSpan.Zero, clock.Elapsed - decode,
-            compressed, data.Count, Foreground: split);
-    }
-
-    private static string Json(string path, string modelPath, RgbImage image, GaussianMixture mixture, MixturePrior? prior, double logLikelihood,
-        long points, ForegroundSplit split) =>
-        FitResultJson.SerializeMixture(mixture, prior, w =>
+        ImageSegmentation result = ImageSegmenter.Apply(image, mixture, prior, settings.Background, threads: 0, cancellationToken);
+        var outputClock = Stopwatch.StartNew();
+        string json = result.ToJson(w =>
         {
             w.WriteString("model", Path.GetFullPath(modelPath));
-            w.WriteNumber("points", points);
-            w.WriteNumber("log_likelihood", logLikelihood);
-            if (prior is not null) w.WriteNumber("log_joint", logLikelihood + prior.LogDensity(mixture));
-            w.WriteNumber("iterations", 0);
-            w.WriteString("input", Path.GetFullPath(path));
-            w.WriteNumber("width", image.Width);
-            w.WriteNumber("height", image.Height);
-            ImageSegmentation.WriteForeground(w, split);
+            SegmentRun.WriteRunProperties(w, path, decode, result.Elapsed);
         });
+        SegmentRun.WriteImageOutputs(outputs, result, json, traceTitle: "");
+        cancellationToken.ThrowIfCancellationRequested();
+        IReadOnlyList<string> files = outputs.Commit();
+        return new SegmentationOutcome(path, outputs.Folder, result, json, files, decode, outputClock.Elapsed);
+    }
 }

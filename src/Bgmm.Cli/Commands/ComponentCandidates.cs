@@ -9,11 +9,10 @@ internal static class ComponentCandidates
     public const int AutoMaximum = 6;
 
     /// <summary>
-    /// Parses "auto" (1..<see cref="AutoMaximum"/>), a range "a..b", or a single K; the candidates are
-    /// capped at <paramref name="distinctCap"/> (the number of distinct points). Returns null for a
-    /// single K (no selection).
+    /// Parses K (one value: no choice), a range "a..b", or "auto" (1..<see cref="AutoMaximum"/>); a range or
+    /// auto is later capped at the number of distinct points (<see cref="Cap"/>).
     /// </summary>
-    public static int[]? Parse(string text, long distinctCap)
+    public static (int[] Counts, bool Select) Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         string t = text.Trim();
@@ -30,15 +29,21 @@ internal static class ComponentCandidates
         }
         else if (TryK(t, out int single))
         {
-            return single < 1 ? throw new UserError($"K = {single}: the number of components must be ≥ 1.") : null;
+            return single < 1 ? throw new UserError($"-k/--components: K = {single}: the number of components must be ≥ 1.") : ([single], false);
         }
         else
         {
-            throw new UserError($"\"{text}\" is not a number of components: give K (e.g. 3), a range (e.g. 1..6) or auto.");
+            throw new UserError($"-k/--components: \"{text}\" is not a number of components: give K (e.g. 3), a range (e.g. 1..6) or auto.");
         }
-        if (low < 1) throw new UserError($"the range {text} starts below 1: K must be ≥ 1.");
-        long cappedHigh = Math.Min(high, Math.Max(1, distinctCap));
-        return [.. Enumerable.Range(low, (int)Math.Max(1, cappedHigh - low + 1))];
+        if (low < 1) throw new UserError($"-k/--components: the range {text} starts below 1: K must be ≥ 1.");
+        return ([.. Enumerable.Range(low, high - low + 1)], true);
+    }
+
+    /// <summary>The candidates that a data set of (at least) <paramref name="distinct"/> distinct points can be fitted with (at least the smallest).</summary>
+    public static int[] Cap(IReadOnlyList<int> counts, long distinct)
+    {
+        int[] kept = [.. counts.Where(k => k <= distinct)];
+        return kept.Length > 0 ? kept : [counts.Min()];
     }
 
     private static bool TryK(string s, out int k) => int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out k);

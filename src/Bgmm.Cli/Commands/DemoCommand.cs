@@ -48,12 +48,12 @@ internal sealed class DemoCommand
             input.Commit();
         }
 
-        var model = new ModelSettings("2", null, null, null, null, null, null, FitOptions.DefaultMaxIterations,
-            FitOptions.DefaultTolerance, 1, 0, "random", 0, SelectionCriterion.Icl, SegmentCommand.ImageDefaults);
-        var image = new ImageSettings(ImageLoader.DefaultMaxPixels, CompressionMode.Auto, Precision.Double);
+        var model = new ModelSettings([2], false, new PriorSettings(SegmentCommand.ImageDefaults, null, false, null, null, null, null, null),
+            new FitOptions(2), SelectionCriterion.Icl);
+        var image = new ImageSettings(ImageLoader.DefaultMaxPixels, ColourCompression.Auto, Precision.Double);
         string sceneFolder = Path.Combine(root, "scene");
         int code = SegmentCommand.RunBatch(console, [scenePath], sceneFolder, cancellationToken,
-            (path, f) => ImageSegmentation.Run(console, path, f, model, image, cancellationToken, [path]));
+            (path, f) => SegmentRun.Run(console, path, f, model, image, cancellationToken, [path]));
         if (code != ExitCodes.Success) return code;
 
         console.Line("");

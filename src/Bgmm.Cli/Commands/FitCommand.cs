@@ -49,7 +49,7 @@ internal sealed class FitCommand
         using var outputs = new OutputSet(folder, [path], cancellationToken);
         console.VerboseLine($"{path}: {table.Rows} rows, D = {data.Dimension}{(table.Header is null ? "" : ", header: " + string.Join(", ", table.Header))}");
 
-        ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, settings, Precision.Double, cancellationToken);
+        ModelFit modelFit = ModelFitting.Run(console, Path.GetFileName(path), data, settings, cancellationToken);
         FitResult fit = modelFit.Fit;
         int k = fit.Mixture.ComponentCount;
         TimeSpan fitTime = clock.Elapsed;
@@ -64,7 +64,7 @@ internal sealed class FitCommand
                 foreach (string h in table.Header) w.WriteStringValue(h);
                 w.WriteEndArray();
             }
-            if (modelFit.Selection is not null) ModelFitting.WriteSelection(w, modelFit.Selection);
+            if (modelFit.Selection is not null) SelectionJson.Write(w, modelFit.Selection);
         });
         outputs.Add("result.json", Encoding.UTF8.GetBytes(json));
         outputs.Add("labels.csv", stream =>

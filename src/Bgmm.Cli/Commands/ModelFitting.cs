@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Bgmm.Cli.Rendering;
 using Bgmm.Plotting;
 using Spectre.Console;
@@ -16,25 +15,21 @@ internal sealed record ModelFit(FitResult Fit, ModelSelectionResult? Selection, 
 /// </summary>
 internal static class ModelFitting
 {
-    public static ModelFit Run(CliConsole console, string label, Dataset data, ModelSettings settings, Precision precision,
-        CancellationToken cancellationToken)
+    public static ModelFit Run(CliConsole console, string label, Dataset data, ModelSettings settings, CancellationToken cancellationToken)
     {
-        int cap = settings.Components.Contains("..", StringComparison.Ordinal) || settings.Components.Equals("auto", StringComparison.OrdinalIgnoreCase)
-            ? data.CountDistinctRows(MaxCandidate(settings.Components))
-            : int.MaxValue;
-        int[]? candidates = ComponentCandidates.Parse(settings.Components, cap);
-        if (candidates is null)
+        if (!settings.SelectComponents)
         {
-            int k = settings.ComponentCount;
-            MixturePrior prior = settings.Prior(data.Dimension, data, k);
-            return new ModelFit(FitOne(console, label, data, prior, settings.CreateFitOptions(k) with { Precision = precision }, cancellationToken), null, prior);
+            int k = settings.ComponentCounts[0];
+            MixturePrior prior = settings.Prior.For(data, k);
+            return new ModelFit(FitOne(console, label, data, prior, settings.Fit with { ComponentCount = k }, cancellationToken), null, prior);
         }
 
+        int[] candidates = ComponentCandidates.Cap(settings.ComponentCounts, data.CountDistinctRows(settings.ComponentCounts.Max()));
         var fitted = new List<(ModelCandidate Candidate, MixturePrior Prior)>();
         foreach (int k in candidates)
         {
-            MixturePrior prior = settings.Prior(data.Dimension, data, k);
-            FitResult fit = FitOne(console, $"{label} K = {k}", data, prior, settings.CreateFitOptions(k) with { Precision = precision }, cancellationToken);
+            MixturePrior prior = settings.Prior.For(data, k);
+            FitResult fit = FitOne(console, $"{label} K = {k}", data, prior, settings.Fit with { ComponentCount = k }, cancellationToken);
             fitted.Add((ModelSelection.Evaluate(fit, data), prior));
         }
         ModelSelectionResult selection = ModelSelection.Choose([.. fitted.Select(f => f.Candidate)], settings.Criterion);
@@ -46,14 +41,6 @@ internal static class ModelFitting
         FitProgressDisplay.Run(console, label, options.MaxIterations, options.Restarts,
             progress => MapEmFitter.Fit(data, prior, options, progress, cancellationToken));
 
-    private static int MaxCandidate(string text)
-    {
-        int dots = text.IndexOf("..", StringComparison.Ordinal);
-        return dots >= 0 && int.TryParse(text[(dots + 2)..], NumberStyles.Integer, CultureInfo.InvariantCulture, out int high) && high > 0
-            ? Math.Min(high, 1 << 16)
-            : ComponentCandidates.AutoMaximum;
-    }
-
     /// <summary>criterion.png: the criterion against K, the chosen K marked.</summary>
     public static byte[] CriterionPng(ModelSelectionResult selection, string title)
     {
@@ -62,23 +49,6 @@ internal static class ModelFitting
             [.. selection.Candidates.Select(c => c.ComponentCount)],
             [.. selection.Candidates.Select(c => c.Score(selection.Criterion))],
             selection.Chosen.ComponentCount, $"{name} ({title})");
-    }
-
-    /// <summary>Writes "criterion" and "selection": [{components, bic, icl, log_joint}, …].</summary>
-    public static void WriteSelection(Utf8JsonWriter w, ModelSelectionResult selection)
-    {
-        w.WriteString("criterion", selection.Criterion == SelectionCriterion.Bic ? "bic" : "icl");
-        w.WriteStartArray("selection");
-        foreach (ModelCandidate c in selection.Candidates)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("components", c.ComponentCount);
-            w.WriteNumber("bic", c.Bic);
-            w.WriteNumber("icl", c.Icl);
-            w.WriteNumber("log_joint", c.Fit.LogJoint);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
     }
 
     /// <summary>The selection table: K against BIC, ICL and the log joint, the chosen K marked.</summary>

@@ -5,128 +5,6 @@ using Bgmm.Serialization;
 
 namespace Bgmm.Cli.Commands;
 
-/// <summary>The prior defaults a command starts from (the image study's, or the library's).</summary>
-internal sealed record PriorDefaults(double Alpha, double? Nu0, string Nu0Text, string Description);
-
-/// <summary>What the user asked for, before the data's dimension is known.</summary>
-internal sealed record ModelSettings(
-    string Components,
-    double? Alpha,
-    double[]? Mu0,
-    double? Kappa0,
-    double? Nu0,
-    double? Sigma0Scale,
-    string? PriorSource,
-    int MaxIterations,
-    double Tolerance,
-    int Restarts,
-    ulong Seed,
-    string Init,
-    int Threads,
-    SelectionCriterion Criterion,
-    PriorDefaults Defaults)
-{
-    /// <summary>K as a number (when no selection was asked for).</summary>
-    public int ComponentCount =>
-        int.TryParse(Components, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k)
-            ? k
-            : throw new UserError($"-k/--components: \"{Components}\" is not a whole number; give K ≥ 1 (e.g. -k 3), a range (-k 1..6) or -k auto.");
-
-    /// <summary>
-    /// The prior for D-dimensional data: the command's defaults, then a --prior file, then the
-    /// individual flags, each overriding the one before. "empirical" is handled by the caller.
-    /// </summary>
-    public MixturePrior Prior(int dimension, Dataset? dataForEmpirical, int components)
-    {
-        double? alpha = Defaults.Alpha, kappa0 = null, nu0 = Defaults.Nu0;
-        double[]? mu0 = null;
-        double[,]? sigma0 = null;
-        if (PriorSource is not null && !PriorSource.Equals("empirical", StringComparison.OrdinalIgnoreCase))
-        {
-            MixturePrior fromFile = FitResultJson.ReadPrior(ReadText(PriorSource, "--prior"), dimension);
-            alpha = fromFile.WeightPrior.Alpha;
-            mu0 = fromFile.ComponentPrior.Mu0.ToArray();
-            kappa0 = fromFile.ComponentPrior.Kappa0;
-            nu0 = fromFile.ComponentPrior.Nu0;
-            sigma0 = fromFile.ComponentPrior.Sigma0;
-        }
-        else if (PriorSource is not null)
-        {
-            if (dataForEmpirical is null) throw new UserError("--prior empirical needs the data; it is not available for this command.");
-            (mu0, sigma0) = Empirical(dataForEmpirical, components);
-        }
-        if (Alpha is double a) alpha = a;
-        if (Kappa0 is double k) kappa0 = k;
-        if (Nu0 is double n) nu0 = n;
-        if (Mu0 is not null)
-        {
-            if (Mu0.Length != dimension)
-                throw new UserError($"--mu0 has {Mu0.Length} value{(Mu0.Length == 1 ? "" : "s")} but the data has D = {dimension}; give {dimension} comma-separated values.");
-            mu0 = Mu0;
-        }
-        if (Sigma0Scale is double s)
-        {
-            if (!(s > 0) || !double.IsFinite(s)) throw new UserError($"--sigma0 = {s.ToString(CultureInfo.InvariantCulture)}: it must be a finite number > 0 (Σ0 = S·I).");
-            sigma0 = new double[dimension, dimension];
-            for (int i = 0; i < dimension; i++) sigma0[i, i] = s;
-        }
-        return MixturePrior.Create(dimension, alpha, mu0, kappa0, nu0, sigma0);
-    }
-
-    /// <summary>The fit options for K components and the given initialisation.</summary>
-    public FitOptions CreateFitOptions(int components) => new(components)
-    {
-        MaxIterations = MaxIterations,
-        Tolerance = Tolerance,
-        Restarts = Restarts,
-        Seed = Seed,
-        Threads = Threads,
-        Initialization = Init.ToLowerInvariant() switch
-        {
-            "random" => Initialization.Random,
-            "kmeans++" or "kmeanspp" => Initialization.KMeansPlusPlus,
-            _ => Initialization.FromMixture(FitResultJson.ReadMixture(ReadText(Init, "--init"))),
-        },
-    };
-
-    /// <summary>
-    /// mclust's empirical prior: μ0 = the data mean, Σ0 = the data covariance / K^(2/D) (a column of
-    /// zero variance gets a tiny positive variance so that Σ0 stays positive definite).
-    /// </summary>
-    internal static (double[] Mean, double[,] Scale) Empirical(Dataset data, int k)
-    {
-        int d = data.Dimension;
-        var mean = new double[d];
-        double total = data.TotalWeight;
-        // Through the indexer, not Column(j): a byte-plane dataset (an 8-bit image) would build a
-        // column of doubles per coordinate.
-        for (int j = 0; j < d; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < data.Count; i++) s += data.Weight(i) * data[i, j];
-            mean[j] = s / total;
-        }
-        var cov = new double[d, d];
-        for (int a = 0; a < d; a++)
-        {
-            for (int b = 0; b <= a; b++)
-            {
-                double s = 0;
-                for (int i = 0; i < data.Count; i++) s += data.Weight(i) * (data[i, a] - mean[a]) * (data[i, b] - mean[b]);
-                cov[a, b] = cov[b, a] = s / total / Math.Pow(k, 2.0 / d);
-            }
-        }
-        for (int a = 0; a < d; a++)
-        {
-            double floor = 1e-12 * Math.Max(1.0, Math.Abs(mean[a]) * Math.Abs(mean[a]));
-            if (!(cov[a, a] > floor)) cov[a, a] = floor;
-        }
-        return (mean, cov);
-    }
-
-    internal static string ReadText(string path, string option) => Input.InputFiles.ReadJson(path, option);
-}
-
 /// <summary>
 /// The options shared by <c>segment</c>, <c>fit</c> and <c>apply</c>-like commands, defined once
 /// (one declarative place per program, as mlpack does) with the command's own defaults.
@@ -217,22 +95,31 @@ internal sealed class ModelOptions
         command.Validators.Add(result => OptionRules.RefuseRestartsWithInitFile(result, Init, Restarts));
     }
 
-    public ModelSettings Bind(ParseResult result) => new(
-        result.GetValue(Components) ?? "2",
-        result.GetValue(Alpha),
-        ParseVector(result.GetValue(Mu0), "--mu0"),
-        result.GetValue(Kappa0),
-        result.GetValue(Nu0),
-        result.GetValue(Sigma0),
-        result.GetValue(Prior),
-        result.GetValue(MaxIterations),
-        result.GetValue(Tolerance),
-        result.GetValue(Restarts),
-        result.GetValue(Seed),
-        result.GetValue(Init) ?? "random",
-        result.GetValue(Threads),
-        result.GetValue(Criterion) == "bic" ? SelectionCriterion.Bic : SelectionCriterion.Icl,
-        _defaults);
+    /// <summary>The typed settings: -k parsed, the --prior and --init files read and checked now, before any work.</summary>
+    public ModelSettings Bind(ParseResult result)
+    {
+        (int[] counts, bool select) = ComponentCandidates.Parse(result.GetValue(Components) ?? "2");
+        string? prior = result.GetValue(Prior);
+        bool empirical = prior is not null && prior.Equals("empirical", StringComparison.OrdinalIgnoreCase);
+        var priorSettings = new PriorSettings(_defaults, empirical || prior is null ? null : ModelSettings.ReadText(prior, "--prior"), empirical,
+            result.GetValue(Alpha), ParseVector(result.GetValue(Mu0), "--mu0"), result.GetValue(Kappa0), result.GetValue(Nu0), result.GetValue(Sigma0));
+        string init = result.GetValue(Init) ?? "random";
+        var fit = new FitOptions(counts[0])
+        {
+            MaxIterations = result.GetValue(MaxIterations),
+            Tolerance = result.GetValue(Tolerance),
+            Restarts = result.GetValue(Restarts),
+            Seed = result.GetValue(Seed),
+            Threads = result.GetValue(Threads),
+            Initialization = init.ToLowerInvariant() switch
+            {
+                "random" => Initialization.Random,
+                "kmeans++" or "kmeanspp" => Initialization.KMeansPlusPlus,
+                _ => Initialization.FromMixture(FitResultJson.ReadMixture(ModelSettings.ReadText(init, "--init"))),
+            },
+        };
+        return new ModelSettings(counts, select, priorSettings, fit, result.GetValue(Criterion) == "bic" ? SelectionCriterion.Bic : SelectionCriterion.Icl);
+    }
 
     private static double[]? ParseVector(string? text, string option)
     {

@@ -41,7 +41,7 @@ internal sealed class SegmentCommand
             ImageSettings image = _image.Bind(result);
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
             return RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
-                (path, folder) => ImageSegmentation.Run(console, path, folder, model, image, cancellationToken, inputs));
+                (path, folder) => SegmentRun.Run(console, path, folder, model, image, cancellationToken, inputs));
         }));
         return command;
     }
@@ -111,20 +111,20 @@ internal sealed class SegmentCommand
     private static void Report(CliConsole console, SegmentationOutcome o)
     {
         if (!console.ShowNormal) return;
-        if (o.Selection is not null) console.Human.Write(ModelFitting.SelectionTable(o.Selection));
-        console.Human.Write(ResultTable.Components(o.Mixture, o.Smoothed?.EmptyComponents ?? o.Fit?.EmptyComponents ?? [], ["R", "G", "B"]));
-        if (o.Fit is FitResult fit)
+        ImageSegmentation r = o.Result;
+        if (r.Selection is not null) console.Human.Write(ModelFitting.SelectionTable(r.Selection));
+        console.Human.Write(ResultTable.Components(r.Mixture, r.EmptyComponents, ["R", "G", "B"]));
+        TimeSpan elapsed = o.Decode + r.Elapsed + o.Outputs;
+        if (r.Fit is FitResult fit)
         {
-            TimeSpan elapsed = o.Decode + o.FitTime + o.Outputs;
-            console.Line(o.Smoothed is null ? ResultTable.Summary(fit, elapsed) : ResultTable.Summary(fit, o.Smoothed, elapsed));
+            console.Line(r.Smoothing is null ? ResultTable.Summary(fit, elapsed) : ResultTable.Summary(fit, r.Smoothing, elapsed));
             foreach (string line in FitCommand.RestartLines(fit)) console.Line(line);
-            IReadOnlyList<int> empty = o.Smoothed?.EmptyComponents ?? fit.EmptyComponents;
-            if (empty.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", empty)}");
         }
-        if (o.Foreground is ForegroundSplit split) console.Line(ForegroundLine(split));
+        if (r.EmptyComponents.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", r.EmptyComponents)}");
+        console.Line(ForegroundLine(r.Foreground));
         console.Line($"wrote {string.Join(", ", o.Files.Select(Path.GetFileName))} to {o.Folder}");
         console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
-            $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(o.FitTime)}{(o.Fit is null ? "" : $" ({o.Fit.Iterations} iterations, kernel {o.Fit.KernelName})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(o.Compressed ? $"{o.Rows} distinct colours fitted" : $"{o.Rows} pixels fitted")}"));
+            $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(r.Elapsed)}{(r.Fit is null ? "" : $" ({r.Fit.Iterations} iterations, kernel {r.Fit.KernelName})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(r.Compressed ? $"{r.FittedRows} distinct colours fitted" : $"{r.FittedRows} pixels fitted")}"));
     }
 }
 
@@ -145,7 +145,7 @@ internal sealed class ImageOptions
 
     public Option<string> Precision { get; } = new("--precision")
     {
-        Description = "E-step arithmetic. double: float64 throughout; per-iteration statistics match a scalar float64 reference within 1e-9 and the log-likelihood within 1e-10 (measured ≤ 7e-15 on the study's images). single: float32 inside blocks of pixels with float64 sums, faster; statistics within 5e-6 per iteration (measured ≤ 1.4e-6), so stop at --tol ≥ 1e-6 (measured: the fit's fixed point within 2e-6 of the double one).",
+        Description = "E-step arithmetic. double: float64 throughout; per-iteration statistics within 1e-9 of a scalar float64 reference, the log-likelihood within 1e-10. single: float32 inside blocks of pixels with float64 sums, faster; statistics within 5e-6 per iteration, so stop at --tol ≥ 1e-6 (docs/performance.md has the measured figures).",
         DefaultValueFactory = _ => "double",
     };
 
@@ -196,7 +196,7 @@ internal sealed class ImageOptions
         if (maxPixels < 1) throw new UserError($"--max-pixels = {maxPixels}: it must be ≥ 1.");
         return new ImageSettings(
             maxPixels,
-            result.GetValue(Compress) switch { "on" => CompressionMode.On, "off" => CompressionMode.Off, _ => CompressionMode.Auto },
+            result.GetValue(Compress) switch { "on" => ColourCompression.On, "off" => ColourCompression.Off, _ => ColourCompression.Auto },
             result.GetValue(Precision) == "single" ? Bgmm.Precision.Single : Bgmm.Precision.Double,
             ParseComponents(result.GetValue(Background)),
             SmoothingSettings(result));

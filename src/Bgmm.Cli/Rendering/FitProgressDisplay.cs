@@ -30,6 +30,46 @@ internal static class FitProgressDisplay
         return result;
     }
 
+    /// <summary>
+    /// As <see cref="Run{T}"/> for work of several phases (the fits of several K, then the smoothing),
+    /// each shown as its own bar, labelled with <paramref name="label"/> and the phase.
+    /// </summary>
+    public static T RunPhases<T>(CliConsole console, string label, Func<IProgress<Bgmm.Imaging.SegmentationProgress>?, T> work)
+    {
+        if (!console.ShowNormal) return work(null);
+        if (!console.Interactive)
+        {
+            var lines = new Dictionary<string, PlainLines>(StringComparer.Ordinal);
+            return work(new Phases(p => (lines.TryGetValue(p.Phase, out PlainLines? l) ? l : lines[p.Phase] = new PlainLines(console, $"{label} {p.Phase}")).Report(p.Fit)));
+        }
+        T result = default!;
+        console.Human.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var bars = new Dictionary<string, (ProgressTask Task, LiveBar Bar)>(StringComparer.Ordinal);
+                result = work(new Phases(p =>
+                {
+                    if (!bars.TryGetValue(p.Phase, out var bar))
+                    {
+                        foreach (var done in bars.Values) done.Task.Value = done.Task.MaxValue;
+                        ProgressTask task = ctx.AddTask(Markup.Escape($"{label} {p.Phase}"), maxValue: Math.Max(1, (double)p.MaxIterations * p.Fit.Restarts));
+                        bars[p.Phase] = bar = (task, new LiveBar(task, $"{label} {p.Phase}", p.MaxIterations));
+                    }
+                    bar.Bar.Report(p.Fit);
+                }));
+                foreach (var done in bars.Values) done.Task.Value = done.Task.MaxValue;
+            });
+        return result;
+    }
+
+    private sealed class Phases(Action<Bgmm.Imaging.SegmentationProgress> report) : IProgress<Bgmm.Imaging.SegmentationProgress>
+    {
+        public void Report(Bgmm.Imaging.SegmentationProgress value) => report(value);
+    }
+
     private sealed class LiveBar(ProgressTask task, string label, int maxIterations) : IProgress<FitProgress>
     {
         public void Report(FitProgress p)

@@ -14,9 +14,7 @@ namespace Bgmm.Kernels;
 /// block whose coordinates are the stored values v = s·x (byte planes, s = 255) scores
 /// Q_k/s·(v − s·μ_k) = Q_k(x − μ_k) without dividing each value. With s = 1 the parameters are exact.
 /// </remarks>
-internal static class ComponentScoring<TOps, TV>
-    where TOps : struct, IVectorOps<TV>
-    where TV : unmanaged
+internal static partial class Simd<TOps, TV>
 {
     /// <summary>
     /// Per component in <paramref name="components"/>, in units of 1/<paramref name="scale"/>: scale·μ (D),

@@ -18,9 +18,9 @@ internal static class KernelLayout
 
 /// <summary>
 /// One block of rows as every kernel sees it: views into a thread's <see cref="KernelScratch{TV}"/>.
-/// Loading (from planes, or a gather) fills <see cref="Coordinates"/>; <see cref="ComponentScoring{TOps, TV}"/>
+/// Loading (from planes, or a gather) fills <see cref="Coordinates"/>; <see cref="Simd{TOps, TV}"/>
 /// fills <see cref="Scores"/> and <see cref="Rows"/>; a kernel turns scores into weights;
-/// <see cref="MomentAccumulation{TOps, TV}"/> adds the weighted moments to <see cref="Lanes"/>.
+/// <see cref="Simd{TOps, TV}"/> adds the weighted moments to <see cref="Lanes"/>.
 /// </summary>
 internal ref struct KernelBlock<TV>
     where TV : unmanaged
@@ -118,7 +118,7 @@ internal sealed class KernelScratch<TV>
             ComponentIndex = _active.AsSpan(0, active),
         };
         block.Lanes.Clear();
-        ComponentScoring<TOps, TV>.FillParameters(model, scale, block.ComponentIndex, block.Parameters);
+        Simd<TOps, TV>.FillParameters(model, scale, block.ComponentIndex, block.Parameters);
         return block;
     }
 }

@@ -7,7 +7,7 @@ namespace Bgmm.Kernels;
 /// <summary>
 /// Per-row summaries of the posterior at fixed parameters, in one pass over the rows: the label
 /// argmax_k r_nk (ties to the lowest k) and the entropy −Σ_k r_nk ln r_nk, from the shared scoring
-/// (<see cref="ComponentScoring{TOps, TV}"/>) in float64 on the widest accelerated width, in parallel over
+/// (<see cref="Simd{TOps, TV}"/>) in float64 on the widest accelerated width, in parallel over
 /// fixed chunks of <see cref="ChunkRows"/> rows.
 /// </summary>
 /// <remarks>
@@ -129,19 +129,19 @@ internal static unsafe class LabelKernel
                 int count = Math.Min(end - row, blockVectors * n), vectors = (count + n - 1) / n;
                 if (count % n == 0)
                 {
-                    BlockLoad<TOps, TV>.Load<TReader>(ref block, planes, row, vectors, true, scale);
+                    Simd<TOps, TV>.Load<TReader>(ref block, planes, row, vectors, true, scale);
                 }
                 else
                 {
                     // The last rows padded to a whole vector with copies of the last one (their outputs are dropped).
                     int whole = count / n * n;
-                    if (whole > 0) BlockLoad<TOps, TV>.Load<TReader>(ref block, planes, row, whole / n, true, scale);
+                    if (whole > 0) Simd<TOps, TV>.Load<TReader>(ref block, planes, row, whole / n, true, scale);
                     Array[] tail = Tail<TReader>(planes, d, row + whole, count - whole, n);
                     KernelBlock<TV> last = block;
                     last.Coordinates = block.Coordinates[(whole / n)..];
-                    BlockLoad<TOps, TV>.Load<TReader>(ref last, tail, 0, 1, true, scale);
+                    Simd<TOps, TV>.Load<TReader>(ref last, tail, 0, 1, true, scale);
                 }
-                ComponentScoring<TOps, TV>.Score(ref block, vectors);
+                Simd<TOps, TV>.Score(ref block, vectors);
                 for (int i = 0; i < count; i += n)
                 {
                     int lanes = Math.Min(n, count - i);
@@ -177,11 +177,11 @@ internal static unsafe class LabelKernel
             for (int a = 0; a < block.Active; a++)
             {
                 TV shifted = TOps.Subtract(block.Scores[a * block.Stride + i], m);
-                TV e = VectorMath<TOps, TV>.Exp2(shifted);
+                TV e = Simd<TOps, TV>.Exp2(shifted);
                 sum = TOps.Add(sum, e);
                 moment = TOps.MultiplyAdd(e, shifted, moment);
             }
-            TV h = TOps.Multiply(TOps.Broadcast(FastMath.Ln2), TOps.Subtract(VectorMath<TOps, TV>.Log2(sum), TOps.Divide(moment, sum)));
+            TV h = TOps.Multiply(TOps.Broadcast(FastMath.Ln2), TOps.Subtract(Simd<TOps, TV>.Log2(sum), TOps.Divide(moment, sum)));
             double weighted = 0;
             for (int l = 0; l < lanes; l++)
             {

@@ -10,9 +10,7 @@ namespace Bgmm.Kernels;
 /// Each of these steps rounds once per call, not per row. For double columns (s = 1) in float64 every
 /// step is exact.
 /// </summary>
-internal static class LaneSums<TOps, TV>
-    where TOps : struct, IVectorOps<TV>
-    where TV : unmanaged
+internal static partial class Simd<TOps, TV>
 {
     /// <summary>
     /// Adds the moments summed in <paramref name="lanes"/> (K × moments, lane-major per sum) to
@@ -31,8 +29,8 @@ internal static class LaneSums<TOps, TV>
         {
             Span<double> target = statistics.Slice(c * layoutStride, layoutStride);
             int lane = c * moments;
-            double count = Sum(lanes, lane++, n);
-            for (int i = 0; i < d; i++) s1[i] = Sum(lanes, lane++, n) / scale;
+            double count = SumLanes(lanes, lane++, n);
+            for (int i = 0; i < d; i++) s1[i] = SumLanes(lanes, lane++, n) / scale;
             bool shifted = ShiftOffsets(model, c, scale, delta);
             target[0] += count;
             if (!shifted)
@@ -40,7 +38,7 @@ internal static class LaneSums<TOps, TV>
                 for (int i = 0; i < d; i++) target[1 + i] += s1[i];
                 for (int i = 0; i < d; i++)
                 {
-                    for (int j = i; j < d; j++) target[1 + d + i * d + j] += Sum(lanes, lane++, n) / scale2;
+                    for (int j = i; j < d; j++) target[1 + d + i * d + j] += SumLanes(lanes, lane++, n) / scale2;
                 }
                 continue;
             }
@@ -51,7 +49,7 @@ internal static class LaneSums<TOps, TV>
             {
                 for (int j = i; j < d; j++)
                 {
-                    double second = Sum(lanes, lane++, n) / scale2;
+                    double second = SumLanes(lanes, lane++, n) / scale2;
                     target[1 + d + i * d + j] += second + delta[i] * s1[j] + s1[i] * delta[j] + count * delta[i] * delta[j];
                 }
             }
@@ -60,7 +58,7 @@ internal static class LaneSums<TOps, TV>
 
     /// <summary>The sum of lane group <paramref name="index"/> (<paramref name="lanesPerVector"/> lanes), in lane order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Sum(ReadOnlySpan<double> lanes, int index, int lanesPerVector)
+    public static double SumLanes(ReadOnlySpan<double> lanes, int index, int lanesPerVector)
     {
         double sum = 0;
         foreach (double v in lanes.Slice(index * lanesPerVector, lanesPerVector)) sum += v;

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Bgmm.Kernels;
 
-/// <summary>How a kernel's block turns its scores row into each row's weight r_k (see <see cref="MomentAccumulation{TOps, TV}"/>).</summary>
+/// <summary>How a kernel's block turns its scores row into each row's weight r_k (see <see cref="Simd{TOps, TV}"/>).</summary>
 internal interface IRowWeights
 {
     /// <summary>r from the value in the scores row and the block's per-row value.</summary>
@@ -34,11 +34,9 @@ internal readonly struct PlainRows : IRowWeights
 /// The one vectorised moment accumulation: for every active component, over a block's rows,
 /// Σr, Σr·d and the upper triangle of Σr·d·dᵀ with d = x − μ_k (moments about the current mean, exact
 /// when data sit far from the origin), added to the block's per-lane float64 sums after every block.
-/// <see cref="LaneSums{TOps, TV}"/> turns the lanes into <see cref="MixtureStatistics"/>' layout.
+/// <see cref="Simd{TOps, TV}"/> turns the lanes into <see cref="MixtureStatistics"/>' layout.
 /// </summary>
-internal static class MomentAccumulation<TOps, TV>
-    where TOps : struct, IVectorOps<TV>
-    where TV : unmanaged
+internal static partial class Simd<TOps, TV>
 {
     /// <summary>Adds the first <paramref name="vectors"/> vectors' moments to the lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

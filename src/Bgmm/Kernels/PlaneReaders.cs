@@ -65,9 +65,7 @@ internal readonly struct BytePlaneReader : IPlaneReader
 }
 
 /// <summary>Loads a block's coordinates from a storage's planes into <see cref="KernelBlock{TV}.Coordinates"/>.</summary>
-internal static class BlockLoad<TOps, TV>
-    where TOps : struct, IVectorOps<TV>
-    where TV : unmanaged
+internal static partial class Simd<TOps, TV>
 {
     /// <summary>
     /// Rows ahead to prefetch while streaming double columns: a block is swept once to load and again

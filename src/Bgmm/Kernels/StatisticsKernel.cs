@@ -10,14 +10,14 @@ namespace Bgmm.Kernels;
 /// </summary>
 /// <remarks>
 /// <para><b>Per block</b> of <see cref="KernelLayout.BlockRows"/> rows (the scratch stays in L1): the
-/// rows are loaded (<see cref="BlockLoad{TOps, TV}"/>) and scored (<see cref="ComponentScoring{TOps, TV}"/>:
-/// t_k in bits and m = max_k t_k); then e_k = 2^{t_k − m} (<see cref="VectorMath{TOps, TV}.Exp2"/>),
+/// rows are loaded (<see cref="Simd{TOps, TV}"/>) and scored (<see cref="Simd{TOps, TV}"/>:
+/// t_k in bits and m = max_k t_k); then e_k = 2^{t_k − m} (<see cref="Simd{TOps, TV}.Exp2"/>),
 /// s = Σ_k e_k ∈ [1, K], the row scale w/s, and the row adds w·(m + log2 s) bits to the log-likelihood
-/// (converted to nats once per call); then <see cref="MomentAccumulation{TOps, TV}"/> adds the moments
-/// with r_k = e_k·w/s, and <see cref="LaneSums{TOps, TV}"/> turns the lanes into statistics at the end.</para>
+/// (converted to nats once per call); then <see cref="Simd{TOps, TV}"/> adds the moments
+/// with r_k = e_k·w/s, and <see cref="Simd{TOps, TV}"/> turns the lanes into statistics at the end.</para>
 /// <para><b>Units.</b> Byte planes are widened in registers and never divided: the kernel works in units
 /// of 1/s (v = s·x, s = <see cref="Dataset.PlaneScale"/>), with the model scaled once per call, and the
-/// lanes are rescaled at the end (<see cref="LaneSums{TOps, TV}"/>), so byte planes agree with double
+/// lanes are rescaled at the end (<see cref="Simd{TOps, TV}"/>), so byte planes agree with double
 /// columns of the same values v/255 to ~1e-15.</para>
 /// <para><b>Tail and bad rows.</b> The last n mod Count rows run as one padded vector whose extra
 /// lanes have weight 0. A block in which some row has density 0 under every component (m = −∞) is
@@ -82,7 +82,7 @@ internal sealed class StatisticsKernel<TOps, TV> : IStatisticsKernel
         while (end - row >= lanesPerVector)
         {
             int vectors = Math.Min(blockRows, (end - row) / lanesPerVector * lanesPerVector) / lanesPerVector;
-            BlockLoad<TOps, TV>.Load<TReader>(ref block, planes, row, vectors, false, scale);
+            Simd<TOps, TV>.Load<TReader>(ref block, planes, row, vectors, false, scale);
             if (!Process(ref block, vectors, mode, weights.IsEmpty ? default : weights[row..]))
                 ScalarKernel.Instance.Accumulate(model, data, row, row + vectors * lanesPerVector, statistics);
             row += vectors * lanesPerVector;
@@ -104,22 +104,22 @@ internal sealed class StatisticsKernel<TOps, TV> : IStatisticsKernel
             }
             Span<double> tailWeights = tail.Weights(lanesPerVector);
             for (int i = 0; i < lanesPerVector; i++) tailWeights[i] = i < count ? (weights.IsEmpty ? 1.0 : weights[row + i]) : 0.0;
-            BlockLoad<TOps, TV>.Load<TReader>(ref block, tailPlanes, 0, 1, false, scale);
+            Simd<TOps, TV>.Load<TReader>(ref block, tailPlanes, 0, 1, false, scale);
             if (!Process(ref block, 1, Mode.Weighted, tailWeights)) ScalarKernel.Instance.Accumulate(model, data, row, end, statistics);
         }
 
-        LaneSums<TOps, TV>.AddMoments(model, scale, block.Lanes, statistics);
-        statistics[k * MixtureStatistics.Stride(d)] += FastMath.Ln2 * LaneSums<TOps, TV>.Sum(block.Lanes, k * moments, lanesPerVector);
+        Simd<TOps, TV>.AddMoments(model, scale, block.Lanes, statistics);
+        statistics[k * MixtureStatistics.Stride(d)] += FastMath.Ln2 * Simd<TOps, TV>.SumLanes(block.Lanes, k * moments, lanesPerVector);
     }
 
     /// <summary>Scores, normalises and accumulates one loaded block; false when a row is out of range (m = −∞).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Process(ref KernelBlock<TV> block, int vectors, Mode mode, ReadOnlySpan<double> weights)
     {
-        TV lowest = ComponentScoring<TOps, TV>.Score(ref block, vectors);
+        TV lowest = Simd<TOps, TV>.Score(ref block, vectors);
         if (TOps.AnyNegativeInfinity(lowest)) return false;
         Normalise(ref block, vectors, mode, ref MemoryMarshal.GetReference(weights));
-        MomentAccumulation<TOps, TV>.Accumulate<ScaledRows>(ref block, vectors);
+        Simd<TOps, TV>.Accumulate<ScaledRows>(ref block, vectors);
         FinishLogLikelihood(ref block, mode);
         return true;
     }
@@ -146,8 +146,8 @@ internal sealed class StatisticsKernel<TOps, TV> : IStatisticsKernel
             for (int a = 0; a < active; a++)
             {
                 ref TV slot = ref Unsafe.Add(ref slots, a * stride);
-                TV eu = VectorMath<TOps, TV>.Exp2(TOps.Subtract(slot, mu));
-                TV ev = VectorMath<TOps, TV>.Exp2(TOps.Subtract(Unsafe.Add(ref slot, 1), mv));
+                TV eu = Simd<TOps, TV>.Exp2(TOps.Subtract(slot, mu));
+                TV ev = Simd<TOps, TV>.Exp2(TOps.Subtract(Unsafe.Add(ref slot, 1), mv));
                 slot = eu;
                 Unsafe.Add(ref slot, 1) = ev;
                 su = TOps.Add(su, eu);
@@ -164,7 +164,7 @@ internal sealed class StatisticsKernel<TOps, TV> : IStatisticsKernel
             for (int a = 0; a < active; a++)
             {
                 ref TV slot = ref Unsafe.Add(ref slots, a * stride);
-                TV e = VectorMath<TOps, TV>.Exp2(TOps.Subtract(slot, m));
+                TV e = Simd<TOps, TV>.Exp2(TOps.Subtract(slot, m));
                 slot = e;
                 sum = TOps.Add(sum, e);
             }
@@ -181,7 +181,7 @@ internal sealed class StatisticsKernel<TOps, TV> : IStatisticsKernel
         if (mode == Mode.Weighted)
         {
             TV w = TOps.LoadPlane(ref weight);
-            logLikelihood = TOps.MultiplyAdd(w, TOps.Add(m, VectorMath<TOps, TV>.Log2(sum)), logLikelihood);
+            logLikelihood = TOps.MultiplyAdd(w, TOps.Add(m, Simd<TOps, TV>.Log2(sum)), logLikelihood);
             return TOps.Divide(w, sum);
         }
         if (mode == Mode.Product)
@@ -191,7 +191,7 @@ internal sealed class StatisticsKernel<TOps, TV> : IStatisticsKernel
         }
         else
         {
-            logLikelihood = TOps.Add(logLikelihood, TOps.Add(m, VectorMath<TOps, TV>.Log2(sum)));
+            logLikelihood = TOps.Add(logLikelihood, TOps.Add(m, Simd<TOps, TV>.Log2(sum)));
         }
         return TOps.Divide(TOps.Broadcast(1.0), sum);
     }

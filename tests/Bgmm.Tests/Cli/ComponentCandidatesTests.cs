@@ -13,12 +13,19 @@ public class ComponentCandidatesTests
     [InlineData("2..9", 5, new[] { 2, 3, 4, 5 })]
     public void Parse_ReadsAutoAndRanges_CappedAtTheDistinctPoints(string text, int cap, int[] expected)
     {
-        Assert.Equal(expected, ComponentCandidates.Parse(text, cap));
+        (int[] counts, bool select) = ComponentCandidates.Parse(text);
+        Assert.True(select);
+        Assert.Equal(expected, ComponentCandidates.Cap(counts, cap));
     }
 
     [Theory]
     [InlineData("3")]
-    public void Parse_SingleK_IsNoSelection(string text) => Assert.Null(ComponentCandidates.Parse(text, 10));
+    public void Parse_SingleK_IsNoSelection(string text)
+    {
+        (int[] counts, bool select) = ComponentCandidates.Parse(text);
+        Assert.Equal([3], counts);
+        Assert.False(select);
+    }
 
     [Theory]
     [InlineData("0..3")]
@@ -27,5 +34,5 @@ public class ComponentCandidatesTests
     [InlineData("1..x")]
     [InlineData("0")]
     public void Parse_Nonsense_IsAnInputError(string text) =>
-        Assert.Throws<UserError>(() => ComponentCandidates.Parse(text, 10));
+        Assert.Throws<UserError>(() => ComponentCandidates.Parse(text));
 }

@@ -12,10 +12,11 @@ public class ForegroundTests
     public void BorderRule_MarksTheBackgroundOfAGeneratedScene()
     {
         SyntheticScene scene = SyntheticScene.Generate(120, 90, seed: 2);
-        FitResult fit = MapEmFitter.Fit(scene.Image.ToCompressedDataset(), MixturePrior.Create(3, alpha: 100, nu0: 4), new FitOptions(2));
-        byte[] labels = ImageSegmentation.PixelLabels(fit.Mixture, scene.Image.ToCompressedDataset(), scene.Image);
+        ImageSegmentation segmentation = ImageSegmenter.Segment(scene.Image, new SegmentationOptions());
+        byte[] labels = segmentation.Labels.ToArray();
 
-        ForegroundSplit split = ForegroundSplit.ByBorder(labels, 120, 90, 2);
+        ForegroundSplit split = segmentation.Foreground;
+        Assert.Equal(ForegroundSplit.ByBorder(labels, 120, 90, 2).IsBackground, split.IsBackground);
 
         // The object (ground truth) is the foreground: at least 95 % of pixels agree.
         int agree = 0;

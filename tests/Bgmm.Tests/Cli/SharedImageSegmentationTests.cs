@@ -18,7 +18,7 @@ public class SharedImageSegmentationTests
     public void Segment_StudyImage_TraceRisesWeightsSumToOneAndRerunIsBitIdentical(string name, int k)
     {
         RgbImage image = ImageLoader.Load(SharedFiles.RequireShared("images", name));
-        (Dataset data, bool compressed) = ImageSegmentation.Prepare(image, CompressionMode.Auto);
+        (Dataset data, bool compressed) = ImageSegmenter.Prepare(image, ColourCompression.Auto);
         MixturePrior prior = MixturePrior.Create(3, alpha: 100, nu0: 4);
         var options = new FitOptions(k) { Seed = 0 };
 

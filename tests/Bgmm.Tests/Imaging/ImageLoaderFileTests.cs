@@ -1,3 +1,4 @@
+using Bgmm.Cli.Synthetic;
 using System.Text;
 using Bgmm.Imaging;
 using Bgmm.Imaging.Files;

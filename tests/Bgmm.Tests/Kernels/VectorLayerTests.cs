@@ -34,12 +34,12 @@ public class VectorLayerTests
     {
         foreach (double t in new[] { double.NegativeInfinity, -1e300, -5000, FastMath.Exp2MinDouble - 0.5 })
         {
-            Assert.Equal(0.0, VectorMath<OpsScalar, double>.Exp2(t));
-            Assert.Equal(0.0, VectorMath<Ops128Double, Vector128<double>>.Exp2(Vector128.Create(t)).GetElement(0));
-            if (Vector512.IsHardwareAccelerated) Assert.Equal(0.0, VectorMath<Ops512Double, Vector512<double>>.Exp2(Vector512.Create(t)).GetElement(0));
+            Assert.Equal(0.0, Simd<OpsScalar, double>.Exp2(t));
+            Assert.Equal(0.0, Simd<Ops128Double, Vector128<double>>.Exp2(Vector128.Create(t)).GetElement(0));
+            if (Vector512.IsHardwareAccelerated) Assert.Equal(0.0, Simd<Ops512Double, Vector512<double>>.Exp2(Vector512.Create(t)).GetElement(0));
         }
-        Assert.Equal(1.0, VectorMath<Ops128Double, Vector128<double>>.Exp2(Vector128.Create(0.0)).GetElement(0));
-        Assert.Equal(1.0, VectorMath<OpsScalar, double>.Exp2(0.0));
+        Assert.Equal(1.0, Simd<Ops128Double, Vector128<double>>.Exp2(Vector128.Create(0.0)).GetElement(0));
+        Assert.Equal(1.0, Simd<OpsScalar, double>.Exp2(0.0));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class VectorLayerTests
                 double u = rng.NextDouble();
                 input[i] = u < 0.05 ? double.NegativeInfinity : u < 0.1 ? -590 - 20 * rng.NextDouble() : u < 0.15 ? -1e-3 * rng.NextDouble() : -60 * rng.NextDouble();
             }
-            TV e = VectorMath<TOps, TV>.Exp2(TOps.LoadPlane(ref input[0]));
+            TV e = Simd<TOps, TV>.Exp2(TOps.LoadPlane(ref input[0]));
             for (int i = 0; i < w; i++)
             {
                 double expected = input[i] < FastMath.Exp2MinDouble ? 0 : Math.Pow(2, input[i]);
@@ -96,7 +96,7 @@ public class VectorLayerTests
                 double u = rng.NextDouble();
                 input[i] = u < 0.2 ? Math.Pow(10, -46 * rng.NextDouble()) : u < 0.6 ? rng.NextDouble() + 1e-300 : 1 + 15 * rng.NextDouble();
             }
-            TV l = VectorMath<TOps, TV>.Log2(TOps.LoadPlane(ref input[0]));
+            TV l = Simd<TOps, TV>.Log2(TOps.LoadPlane(ref input[0]));
             for (int i = 0; i < w; i++)
             {
                 double expected = Math.Log2(input[i]);
@@ -134,14 +134,14 @@ public class VectorLayerTests
         for (int trial = 0; trial < 5000; trial++)
         {
             for (int i = 0; i < w; i++) input[i] = -40 * rng.NextDouble();
-            TV e = VectorMath<TOps, TV>.Exp2(TOps.LoadPlane(ref input[0]));
+            TV e = Simd<TOps, TV>.Exp2(TOps.LoadPlane(ref input[0]));
             for (int i = 0; i < w; i++)
             {
                 double t = (float)input[i];
                 worstExp = Math.Max(worstExp, Math.Abs(TOps.Lane(e, i) - Math.Pow(2, t)) / Math.Pow(2, t));
             }
             for (int i = 0; i < w; i++) input[i] = 1 + 15 * rng.NextDouble();
-            TV l = VectorMath<TOps, TV>.Log2(TOps.LoadPlane(ref input[0]));
+            TV l = Simd<TOps, TV>.Log2(TOps.LoadPlane(ref input[0]));
             for (int i = 0; i < w; i++)
             {
                 double s = (float)input[i];

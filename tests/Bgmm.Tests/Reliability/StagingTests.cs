@@ -66,7 +66,7 @@ public class StagingTests
         SpecialFiles.RequirePosix();
         using var tmp = new TempFolder();
         string big = tmp["big.png"], output = tmp["out"];
-        File.WriteAllBytes(big, Bgmm.Imaging.ImagePng.Encode(Bgmm.Imaging.SyntheticScene.Generate(500, 400, 2).Image));
+        File.WriteAllBytes(big, Bgmm.Imaging.ImagePng.Encode(Bgmm.Cli.Synthetic.SyntheticScene.Generate(500, 400, 2).Image));
         using (Process p = BgmmProcess.Start(["segment", big, "-o", output, "--tol", "0", "--max-iter", "1000000", "-q"], tmp.Path))
         {
             var waited = Stopwatch.StartNew();
@@ -158,7 +158,7 @@ public class StagingTests
         SpecialFiles.RequirePosix();
         using var tmp = new TempFolder();
         string big = tmp["big.png"], output = tmp["out"];
-        File.WriteAllBytes(big, Bgmm.Imaging.ImagePng.Encode(Bgmm.Imaging.SyntheticScene.Generate(500, 400, 2).Image));
+        File.WriteAllBytes(big, Bgmm.Imaging.ImagePng.Encode(Bgmm.Cli.Synthetic.SyntheticScene.Generate(500, 400, 2).Image));
         File.WriteAllText(tmp["broken.png"], "not an image");
         using Process writer = BgmmProcess.Start(["segment", big, "-o", output, "--tol", "0", "--max-iter", "5000", "-q"], tmp.Path);
         Task<string> writerErrors = writer.StandardError.ReadToEndAsync();

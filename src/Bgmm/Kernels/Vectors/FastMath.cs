@@ -1,7 +1,7 @@
 namespace Bgmm.Kernels;
 
 /// <summary>
-/// Constants of the vectorised exp2 and log2 (<see cref="VectorMath{TOps, TV}"/>).
+/// Constants of the vectorised exp2 and log2 (<see cref="Simd{TOps, TV}"/>).
 /// </summary>
 /// <remarks>
 /// <para><b>exp2(t), t ≤ 0.</b> t = n + r with n = round(t) and |r| ≤ ½; 2^r by a polynomial, then n is

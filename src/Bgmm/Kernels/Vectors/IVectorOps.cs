@@ -4,8 +4,8 @@ namespace Bgmm.Kernels;
 /// The primitive operations of one vector type <typeparamref name="TV"/> (a <c>Vector512/256/128</c> of
 /// double or float, or a single double): the one vector layer every kernel is written against. Each
 /// width implements only primitives (Vectors/VectorOps.cs); everything built from them — exp2,
-/// log2, component scores, moment sums — is written once, generically (<see cref="VectorMath{TOps, TV}"/>,
-/// <see cref="ComponentScoring{TOps, TV}"/>, <see cref="MomentAccumulation{TOps, TV}"/>), and the JIT
+/// log2, component scores, moment sums — is written once, generically (<see cref="Simd{TOps, TV}"/>,
+/// <see cref="Simd{TOps, TV}"/>, <see cref="Simd{TOps, TV}"/>), and the JIT
 /// specialises it per width (the TensorPrimitives pattern: <c>ISimdVector</c> is not public in .NET 10).
 /// </summary>
 /// <remarks>

@@ -6,7 +6,7 @@ namespace Bgmm.Kernels;
 /// exp2 and log2 over any width of <see cref="IVectorOps{TV}"/>, written once from its primitives
 /// (the polynomials and their accuracy: <see cref="FastMath"/>).
 /// </summary>
-internal static class VectorMath<TOps, TV>
+internal static partial class Simd<TOps, TV>
     where TOps : struct, IVectorOps<TV>
     where TV : unmanaged
 {

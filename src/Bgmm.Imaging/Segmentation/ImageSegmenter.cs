@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Globalization;
+using Bgmm.Spatial;
+
+namespace Bgmm.Imaging;
+
+/// <summary>
+/// The segmentation pipeline of the image study: pixels as RGB in [0, 1] (SPEC §4) → MAP-EM, or a
+/// choice of K by BIC/ICL → optionally the Potts smoothing → labels, per-pixel uncertainty and the
+/// foreground split. Image in; fit, labels and foreground out. Decoding and writing files are the
+/// caller's (<see cref="ImageLoader"/>, the encoders).
+/// </summary>
+/// <remarks>
+/// The distinct colours of an image are identical points, so when they are clearly fewer than the
+/// pixels (<see cref="SegmentationOptions.Compression"/>) the fit runs on the colour table weighted by
+/// pixel counts: the same fixed point with less work, and random initialisation draws the same pixels.
+/// Labels then go through the table (one lookup per pixel). The smoothing needs every pixel in place.
+/// </remarks>
+public static class ImageSegmenter
+{
+    /// <summary>Segment labels are bytes (labels.png), so at most this many components.</summary>
+    public const int MaxComponents = 256;
+
+    /// <summary>Segments <paramref name="image"/>.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="options">K (or the Ks to choose from), prior, EM settings, compression, smoothing, background.</param>
+    /// <param name="progress">Told after every EM iteration of every fit (synchronously, on the calling thread).</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    /// <exception cref="ModelInputException">An option does not fit the image (K larger than its distinct colours, …).</exception>
+    public static ImageSegmentation Segment(RgbImage image, SegmentationOptions options, IProgress<SegmentationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        int[] ks = Candidates(options.ComponentCounts);
+        var clock = Stopwatch.StartNew();
+        (Dataset data, bool compressed) = Prepare(image, options.Compression);
+
+        FitResult fit;
+        MixturePrior prior;
+        ModelSelectionResult? selection = null;
+        if (ks.Length == 1)
+        {
+            prior = options.Prior(data, ks[0]);
+            fit = FitOne(data, prior, options.Fit with { ComponentCount = ks[0] }, $"K = {ks[0]}", progress, cancellationToken);
+        }
+        else
+        {
+            // Candidates beyond the distinct colours cannot be fitted (SPEC §3): they are left out.
+            int distinct = data.CountDistinctRows(ks[^1]);
+            var fitted = new List<(ModelCandidate Candidate, MixturePrior Prior)>();
+            foreach (int k in ks.Where(k => k <= Math.Max(1, distinct)))
+            {
+                MixturePrior p = options.Prior(data, k);
+                FitResult f = FitOne(data, p, options.Fit with { ComponentCount = k }, $"K = {k}", progress, cancellationToken);
+                fitted.Add((ModelSelection.Evaluate(f, data), p));
+            }
+            selection = ModelSelection.Choose([.. fitted.Select(f => f.Candidate)], options.Criterion);
+            fit = selection.Chosen.Fit;
+            prior = fitted.First(f => f.Candidate == selection.Chosen).Prior;
+        }
+
+        SmoothedFitResult? smoothed = null;
+        byte[] labels;
+        float[] uncertainty;
+        int threads = options.Fit.Threads;
+        if (options.Smoothing is SmoothingOptions smoothing)
+        {
+            Dataset pixels = compressed ? image.ToDataset() : data;
+            SmoothingOptions loop = smoothing with { MaxIterations = options.Fit.MaxIterations, Tolerance = options.Fit.Tolerance, Threads = threads };
+            string phase = string.Create(CultureInfo.InvariantCulture, $"smoothing (β = {smoothing.Beta:G4})");
+            smoothed = MeanFieldEmFitter.Fit(pixels, image.Width, image.Height, fit.Mixture, prior, loop,
+                Phase(progress, phase, loop.MaxIterations), cancellationToken);
+            labels = smoothed.Labels.ToArray();
+            uncertainty = smoothed.ComputeEntropy();
+        }
+        else
+        {
+            (labels, uncertainty) = Summaries(fit.Mixture, data, threads);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        ForegroundSplit foreground = Split(labels, image, fit.Mixture.ComponentCount, options.Background);
+        return new ImageSegmentation(image, compressed, data.Count, fit, prior, selection, smoothed, null, labels, uncertainty, foreground, clock.Elapsed);
+    }
+
+    /// <summary>Labels <paramref name="image"/> with an already-fitted mixture (no fit): labels, uncertainty, foreground.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="mixture">A mixture of D = 3 (RGB in [0, 1]), K ≤ 256.</param>
+    /// <param name="prior">The prior the mixture was fitted with, if known (for the log joint in the JSON).</param>
+    /// <param name="background">The background components, or null for the border rule.</param>
+    /// <param name="threads">Threads (0 = every core); results do not depend on it.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    public static ImageSegmentation Apply(RgbImage image, GaussianMixture mixture, MixturePrior? prior = null, IReadOnlyList<int>? background = null,
+        int threads = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(mixture);
+        if (mixture.Dimension != 3)
+            throw new ModelInputException(nameof(mixture), $"the mixture has D = {mixture.Dimension}; image mixtures have D = 3 (R, G, B).");
+        if (mixture.ComponentCount > MaxComponents)
+            throw new ModelInputException(nameof(mixture), $"the mixture has K = {mixture.ComponentCount} components: image labels are bytes, so K must be ≤ {MaxComponents}.");
+        var clock = Stopwatch.StartNew();
+        (Dataset data, bool compressed) = Prepare(image, ColourCompression.Auto);
+        cancellationToken.ThrowIfCancellationRequested();
+        (byte[] labels, float[] uncertainty) = Summaries(mixture, data, threads);
+        double logLikelihood = mixture.LogLikelihood(data, threads);
+        ForegroundSplit foreground = Split(labels, image, mixture.ComponentCount, background);
+        return new ImageSegmentation(image, compressed, data.Count, null, prior, null, null, (mixture, logLikelihood, data.PointCount),
+            labels, uncertainty, foreground, clock.Elapsed);
+    }
+
+    /// <summary>The dataset to fit: the distinct-colour table when it pays (or is asked for), else every pixel.</summary>
+    public static (Dataset Data, bool Compressed) Prepare(RgbImage image, ColourCompression compression)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (compression == ColourCompression.Off) return (image.ToDataset(), false);
+        Dataset table = image.ToCompressedDataset();
+        if (compression == ColourCompression.On || table.Count <= SegmentationOptions.AutoCompressionRatio * image.PixelCount) return (table, true);
+        return (image.ToDataset(), false);
+    }
+
+    private static int[] Candidates(IReadOnlyList<int> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        int[] ks = [.. counts.Distinct().Order()];
+        if (ks.Length == 0) throw new ModelInputException("componentCounts", "no number of components given: give at least one K.");
+        if (ks[0] < 1) throw new ModelInputException("componentCounts", $"K = {ks[0]}: the number of components must be ≥ 1.");
+        if (ks[^1] > MaxComponents)
+            throw new ModelInputException("componentCounts", $"K = {ks[^1]}: image labels are bytes (labels.png), so K must be ≤ {MaxComponents}.");
+        return ks;
+    }
+
+    private static FitResult FitOne(Dataset data, MixturePrior prior, FitOptions options, string phase, IProgress<SegmentationProgress>? progress,
+        CancellationToken cancellationToken) =>
+        MapEmFitter.Fit(data, prior, options, Phase(progress, phase, options.MaxIterations), cancellationToken);
+
+    private static IProgress<FitProgress>? Phase(IProgress<SegmentationProgress>? progress, string phase, int maxIterations) =>
+        progress is null ? null : new PhaseProgress(progress, phase, maxIterations);
+
+    /// <summary>argmax_k r_nk and the posterior entropy of every pixel, through the colour table when the data is one.</summary>
+    private static (byte[] Labels, float[] Uncertainty) Summaries(GaussianMixture mixture, Dataset data, int threads)
+    {
+        var labels = new byte[data.Count];
+        mixture.Predict(data, labels, threads);
+        float[] entropy = Responsibilities.RowEntropies(mixture, data, threads);
+        ReadOnlySpan<int> source = data.SourceRows;
+        return source.IsEmpty ? (labels, entropy) : (Expand(labels, source), Expand(entropy, source));
+    }
+
+    private static T[] Expand<T>(T[] rows, ReadOnlySpan<int> sourceRows)
+    {
+        var pixels = GC.AllocateUninitializedArray<T>(sourceRows.Length);
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = rows[sourceRows[i]];
+        return pixels;
+    }
+
+    private static ForegroundSplit Split(byte[] labels, RgbImage image, int components, IReadOnlyList<int>? background) =>
+        background is null
+            ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, components)
+            : ForegroundSplit.Given(labels, background, components);
+
+    private sealed class PhaseProgress(IProgress<SegmentationProgress> progress, string phase, int maxIterations) : IProgress<FitProgress>
+    {
+        public void Report(FitProgress value) => progress.Report(new SegmentationProgress(phase, maxIterations, value));
+    }
+}
