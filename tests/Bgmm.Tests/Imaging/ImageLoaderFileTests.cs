@@ -141,10 +141,27 @@ public class ImageLoaderFileTests
         using var cancel = new CancellationTokenSource();
         using var input = new CancellableInput([1, 2, 3, 4], cancel.Token);
         var buffer = new byte[2];
-        Assert.Equal(2, input.Read(buffer));
+        Assert.Equal(2, input.Read(buffer, 2));
+        Assert.Equal([1, 2], buffer);
+        Assert.False(input.IsAtEnd);
         cancel.Cancel();
-        Assert.Equal(0, input.Read(buffer));
-        Assert.Equal(-1, input.ReadByte());
+        Assert.Equal(0, input.Read(buffer, 2));
+        Assert.True(input.IsAtEnd);
+    }
+
+    [Fact]
+    public void CancellableInput_AskedForMoreThanThereIs_GivesWhatThereIs()
+    {
+        // A hostile file can make the codec ask for gigabytes; the stream must neither allocate nor throw.
+        // The codec calls OnRead from native code; a null buffer means "skip".
+        using var input = new CancellableInput([1, 2, 3, 4], CancellationToken.None);
+        System.Reflection.MethodInfo read = typeof(CancellableInput).GetMethod("OnRead", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+        Assert.Equal((IntPtr)1, read.Invoke(input, [IntPtr.Zero, (IntPtr)1]));
+        Assert.Equal((IntPtr)3, read.Invoke(input, [IntPtr.Zero, nint.MaxValue]));
+        Assert.Equal((IntPtr)0, read.Invoke(input, [IntPtr.Zero, nint.MaxValue]));
+        Assert.True(input.IsAtEnd);
+        Assert.True(input.Rewind());
+        Assert.Equal(4, input.Length);
     }
 
     [Fact]
