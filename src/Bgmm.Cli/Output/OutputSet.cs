@@ -27,7 +27,7 @@ internal sealed class OutputSet : IDisposable
 
     private readonly string _folder;
     private readonly string _run;
-    private readonly FileStream _runLock;
+    private FileStream? _runLock;
     private readonly List<FileNode> _inputs = [];
     private readonly List<(string Name, string Staged)> _staged = [];
     private readonly bool _createdFolder;
@@ -57,24 +57,32 @@ internal sealed class OutputSet : IDisposable
         }
         string runId = Guid.NewGuid().ToString("N");
         _run = OutputFolder.RunFolder(_folder, runId);
-        try
+        // Listed (and _sync held) before anything is created, so that a forced exit in the middle
+        // waits for the folder to be prepared and then removes it.
+        lock (_sync)
         {
-            if (FileNode.Of(_folder, followLinks: true) is FileNode existing && existing.Kind != FileKind.Directory)
-                throw new UserError($"{folder}: is a file, not a folder; choose an output folder with -o.");
-            _createdFolder = !Directory.Exists(_folder);
-            using (OutputFolder.Lock(_folder, create: true, OutputFolder.LockWait, cancellationToken))
+            lock (Live) Live.Add(this);
+            try
             {
-                OutputFolder.CleanDeadRuns(_folder);
-                Directory.CreateDirectory(_run);
-                // Held until Dispose: the run's sign of life (and the proof that the folder is writable).
-                _runLock = new FileStream(OutputFolder.RunLock(_run), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1);
+                if (FileNode.Of(_folder, followLinks: true) is FileNode existing && existing.Kind != FileKind.Directory)
+                    throw new UserError($"{folder}: is a file, not a folder; choose an output folder with -o.");
+                _createdFolder = !Directory.Exists(_folder);
+                using (OutputFolder.Lock(_folder, create: true, OutputFolder.LockWait, cancellationToken))
+                {
+                    OutputFolder.CleanDeadRuns(_folder);
+                    Directory.CreateDirectory(_run);
+                    // Held until Dispose: the run's sign of life (and the proof that the folder is writable).
+                    _runLock = new FileStream(OutputFolder.RunLock(_run), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (Live) Live.Remove(this);
+                if (e is IOException or UnauthorizedAccessException)
+                    throw new UserError($"{folder}: cannot write to the output folder ({Input.CsvData.Describe(e)}); choose another folder with -o.");
+                throw;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserError($"{folder}: cannot write to the output folder ({Input.CsvData.Describe(e)}); choose another folder with -o.");
-        }
-        lock (Live) Live.Add(this);
     }
 
     public string Folder => _folder;
@@ -250,17 +258,23 @@ internal sealed class OutputSet : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        lock (Live) Live.Remove(this);
         DeleteStaging();
-        if (_committed) return;
         try
         {
-            using FileStream? folderLock = OutputFolder.Lock(_folder, create: false, lockWait, CancellationToken.None);
-            if (folderLock is not null) OutputFolder.RemoveIfUnused(_folder, _createdFolder);
+            if (!_committed)
+            {
+                using FileStream? folderLock = OutputFolder.Lock(_folder, create: false, lockWait, CancellationToken.None);
+                if (folderLock is not null) OutputFolder.RemoveIfUnused(_folder, _createdFolder);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or UserError)
         {
             // Leave the (empty) bookkeeping rather than fail the cleanup.
+        }
+        finally
+        {
+            // Only now: a forced exit (AbandonAll) waits for a set that is still in the list.
+            lock (Live) Live.Remove(this);
         }
     }
 
@@ -270,7 +284,7 @@ internal sealed class OutputSet : IDisposable
         {
             foreach ((_, string staged) in _staged) File.Delete(staged);
             File.Delete(OutputFolder.RunLock(_run));
-            _runLock.Dispose();
+            _runLock?.Dispose();
             Directory.Delete(_run, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -279,7 +293,7 @@ internal sealed class OutputSet : IDisposable
         }
         finally
         {
-            _runLock.Dispose();
+            _runLock?.Dispose();
         }
     }
 
