@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bgmm.Imaging.Files;
 
 namespace Bgmm.Cli.Output;
@@ -21,14 +22,17 @@ namespace Bgmm.Cli.Output;
 /// </remarks>
 internal sealed class OutputSet : IDisposable
 {
-    private const string ResultJson = "result.json";
+    private const string ResultJson = "result.json", ManifestStaging = "manifest.json.tmp";
 
     private static readonly HashSet<OutputSet> Live = [];
 
     private readonly string _folder;
     private readonly string _run;
     private FileStream? _runLock;
-    private readonly List<FileNode> _inputs = [];
+    /// <summary>The identities of each batch's inputs, found once per list (a batch hands every set the same list) and only when an output's name is taken.</summary>
+    private static readonly ConditionalWeakTable<IEnumerable<string>, InputIdentities> BatchInputs = [];
+
+    private readonly IEnumerable<string> _inputs;
     private readonly List<(string Name, string Staged)> _staged = [];
     private readonly bool _createdFolder;
     private readonly CancellationToken _cancellationToken;
@@ -44,17 +48,7 @@ internal sealed class OutputSet : IDisposable
         CheckFolderName(folder);
         _cancellationToken = cancellationToken;
         _folder = Path.GetFullPath(folder);
-        foreach (string input in inputs)
-        {
-            try
-            {
-                if (FileNode.Of(input, followLinks: true) is FileNode node) _inputs.Add(node);
-            }
-            catch (IOException)
-            {
-                // An input whose status cannot be read cannot be opened either: it fails on its own.
-            }
-        }
+        _inputs = inputs;
         string runId = Guid.NewGuid().ToString("N");
         _run = OutputFolder.RunFolder(_folder, runId);
         // Listed (and _sync held) before anything is created, so that a forced exit in the middle
@@ -130,7 +124,7 @@ internal sealed class OutputSet : IDisposable
     /// <summary>Stages a file written by <paramref name="write"/>.</summary>
     public void Add(string fileName, Action<Stream> write)
     {
-        if (fileName.Length == 0 || fileName != Path.GetFileName(fileName) || fileName is "." or ".." || fileName == OutputFolder.ControlName)
+        if (fileName.Length == 0 || fileName != Path.GetFileName(fileName) || fileName is "." or ".." or OutputFolder.ControlName or OutputFolder.LockName or ManifestStaging)
             throw new ArgumentException($"\"{fileName}\" is not an output file name.", nameof(fileName));
         lock (_sync)
         {
@@ -202,7 +196,7 @@ internal sealed class OutputSet : IDisposable
         List<OutputManifest.Entry> kept = [.. old.Files.Where(e => !names.Contains(e.Name) && StillThere(e))];
         List<OutputManifest.Entry> added = [.. _staged.Select(s => OutputManifest.Entry.Of(s.Name,
             FileNode.Of(s.Staged, followLinks: false) ?? throw new FileNotFoundException("a staged output vanished", s.Staged)))];
-        string manifestStaging = Path.Combine(_run, "manifest.json.tmp");
+        string manifestStaging = Path.Combine(_run, ManifestStaging);
 
         // While the files are being replaced the manifest owns both the old and the new ones, and
         // names no complete set: a run killed now leaves a folder the next run can still replace.
@@ -240,7 +234,7 @@ internal sealed class OutputSet : IDisposable
         {
             throw new UserError($"{final}: cannot check what is there ({e.Message.TrimEnd('.')}); choose another output folder with -o.");
         }
-        if (existing is FileNode node && _inputs.Exists(node.IsSameFile))
+        if (existing is FileNode node && BatchInputs.GetValue(_inputs, paths => new InputIdentities(paths)).Contains(node))
             throw new UserError($"{final}: refusing to overwrite an input file with an output; choose another output folder with -o.");
     }
 
@@ -316,6 +310,28 @@ internal sealed class OutputSet : IDisposable
             {
                 set._sync.Exit();
             }
+        }
+    }
+}
+
+/// <summary>The files a run reads, by identity (device and inode, or resolved path where the system has no inodes).</summary>
+internal sealed class InputIdentities(IEnumerable<string> paths)
+{
+    private readonly List<FileNode> _nodes = [.. paths.Select(Status).OfType<FileNode>()];
+    private HashSet<(ulong, ulong)> Inodes => field ??= [.. _nodes.Where(n => n.Inode != 0).Select(n => (n.Device, n.Inode))];
+
+    public bool Contains(FileNode node) => node.Inode != 0 ? Inodes.Contains((node.Device, node.Inode)) : _nodes.Exists(node.IsSameFile);
+
+    private static FileNode? Status(string path)
+    {
+        try
+        {
+            return FileNode.Of(path, followLinks: true);
+        }
+        catch (IOException)
+        {
+            // An input whose status cannot be read cannot be opened either: it fails on its own.
+            return null;
         }
     }
 }
