@@ -15,8 +15,9 @@ namespace Bgmm.Cli.Output;
 /// so a run killed in the middle leaves a folder without result.json, not a mix that looks complete.</para>
 /// <para>Nothing but bgmm's own earlier outputs is ever replaced: a file in the way must be listed,
 /// unchanged, in the folder's <see cref="OutputManifest"/>, and must not be one of the run's inputs
-/// (compared by device and inode, so a symbolic link to the input's folder or a hard link changes
-/// nothing). Otherwise the run is refused (exit code 2) and nothing is written.</para>
+/// (the given paths, and any --prior or --init file read; compared by device and inode, so a
+/// symbolic link to the input's folder or a hard link changes nothing). Otherwise the run is
+/// refused (exit code 2) and nothing is written.</para>
 /// <para>Staging folders of dead runs are deleted by the next run into the folder
 /// (<see cref="OutputFolder"/>); a live run's are never touched.</para>
 /// </remarks>
@@ -234,7 +235,7 @@ internal sealed class OutputSet : IDisposable
         {
             throw new UserError($"{final}: cannot check what is there ({e.Message.TrimEnd('.')}); choose another output folder with -o.");
         }
-        if (existing is FileNode node && BatchInputs.GetValue(_inputs, paths => new InputIdentities(paths)).Contains(node))
+        if (existing is FileNode node && (Input.InputFiles.WasReadAsJson(node) || BatchInputs.GetValue(_inputs, paths => new InputIdentities(paths)).Contains(node)))
             throw new UserError($"{final}: refusing to overwrite an input file with an output; choose another output folder with -o.");
     }
 
