@@ -193,6 +193,20 @@ public class ImageLoaderFileTests
     }
 
     [Fact]
+    public async Task Segment_PngWithA10MegabyteTextChunk_Exits0()
+    {
+        using var tmp = new TempFolder();
+        (_, byte[] withText) = PngWithAndWithoutText(10 << 20, "iTXt");
+        File.WriteAllBytes(tmp["text.png"], withText);
+        string before = SpecialFiles.Hash(tmp["text.png"]);
+        // A hang guard (see above), not a speed target.
+        CliRun run = await Task.Run(() => CliRunner.Run("segment", tmp["text.png"], "-o", tmp["out"], "-q")).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(File.Exists(tmp["out/result.json"]));
+        Assert.Equal(before, SpecialFiles.Hash(tmp["text.png"]));
+    }
+
+    [Fact]
     public void WithoutAncillaryChunks_KeepsCriticalChunksInOrder_IncludingUnknownOnes()
     {
         (byte[] plain, _) = PngWithAndWithoutText(16, "tEXt");
