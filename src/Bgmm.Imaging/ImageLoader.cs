@@ -142,7 +142,7 @@ public static class ImageLoader
     {
         // The codec pulls its input through a stream that ends early once the run is cancelled:
         // the decode then stops within one read (a few kilobytes) instead of finishing the image.
-        using var stream = new SKManagedStream(new CancellableInput(encoded, cancellationToken), disposeManagedStream: true);
+        using var stream = new CancellableInput(encoded, cancellationToken);
         using SKCodec? codec = SKCodec.Create(stream, out SKCodecResult created);
         cancellationToken.ThrowIfCancellationRequested();
         if (codec is null) throw CreateFailed(encoded, created, name);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Bgmm.Imaging.Files;
 
@@ -13,6 +14,18 @@ internal static class InputFiles
     /// <summary>A prior or mixture file is a few kilobytes of JSON; anything past this is not one.</summary>
     public const long MaxJsonBytes = 64L << 20;
 
+    /// <summary>
+    /// The JSON files this process has read (--prior, --init), by device, inode, size and
+    /// modification time (the last two so that an inode reused by a later file does not count):
+    /// outputs may not replace them.
+    /// </summary>
+    private static readonly ConcurrentDictionary<(ulong Device, ulong Inode, long Size, long Modified), bool> ReadJsonFiles = new();
+
+    /// <summary>Whether <paramref name="node"/> is a --prior or --init file this process has read.</summary>
+    public static bool WasReadAsJson(FileNode node) => node.Inode != 0 && ReadJsonFiles.ContainsKey(Key(node));
+
+    private static (ulong, ulong, long, long) Key(FileNode node) => (node.Device, node.Inode, node.Size, node.ModifiedTicks);
+
     /// <summary>Reads a JSON file given with <paramref name="option"/> (--prior, --init, or the model of apply).</summary>
     public static string ReadJson(string path, string option, CancellationToken cancellationToken = default)
     {
@@ -20,7 +33,9 @@ internal static class InputFiles
         {
             using Stream stream = InputFile.OpenRead(path, MaxJsonBytes, cancellationToken);
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return reader.ReadToEnd();
+            string text = reader.ReadToEnd();
+            if (FileNode.Of(path, followLinks: true) is { Inode: not 0 } node) ReadJsonFiles.TryAdd(Key(node), true);
+            return text;
         }
         catch (InputFileException e) when (e.Problem == InputFileProblem.TooLarge)
         {

@@ -20,8 +20,8 @@ namespace Bgmm.Cli.Output;
 /// </remarks>
 internal static partial class OutputFolder
 {
-    public const string ControlName = ".bgmm";
-    private const string LockName = "lock", ManifestName = "manifest.json", RunPrefix = "run-";
+    public const string ControlName = ".bgmm", LockName = "lock";
+    private const string ManifestName = "manifest.json", RunPrefix = "run-";
 
     /// <summary>How long a run waits for another run's commit into the same folder before giving up.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(60);

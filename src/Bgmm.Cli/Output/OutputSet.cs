@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Bgmm.Imaging.Files;
 
 namespace Bgmm.Cli.Output;
@@ -14,21 +15,25 @@ namespace Bgmm.Cli.Output;
 /// so a run killed in the middle leaves a folder without result.json, not a mix that looks complete.</para>
 /// <para>Nothing but bgmm's own earlier outputs is ever replaced: a file in the way must be listed,
 /// unchanged, in the folder's <see cref="OutputManifest"/>, and must not be one of the run's inputs
-/// (compared by device and inode, so a symbolic link to the input's folder or a hard link changes
-/// nothing). Otherwise the run is refused (exit code 2) and nothing is written.</para>
+/// (the given paths, and any --prior or --init file read; compared by device and inode, so a
+/// symbolic link to the input's folder or a hard link changes nothing). Otherwise the run is
+/// refused (exit code 2) and nothing is written.</para>
 /// <para>Staging folders of dead runs are deleted by the next run into the folder
 /// (<see cref="OutputFolder"/>); a live run's are never touched.</para>
 /// </remarks>
 internal sealed class OutputSet : IDisposable
 {
-    private const string ResultJson = "result.json";
+    private const string ResultJson = "result.json", ManifestStaging = "manifest.json.tmp";
 
     private static readonly HashSet<OutputSet> Live = [];
 
     private readonly string _folder;
     private readonly string _run;
-    private readonly FileStream _runLock;
-    private readonly List<FileNode> _inputs = [];
+    private FileStream? _runLock;
+    /// <summary>The identities of each batch's inputs, found once per list (a batch hands every set the same list) and only when an output's name is taken.</summary>
+    private static readonly ConditionalWeakTable<IEnumerable<string>, InputIdentities> BatchInputs = [];
+
+    private readonly IEnumerable<string> _inputs;
     private readonly List<(string Name, string Staged)> _staged = [];
     private readonly bool _createdFolder;
     private readonly CancellationToken _cancellationToken;
@@ -44,37 +49,35 @@ internal sealed class OutputSet : IDisposable
         CheckFolderName(folder);
         _cancellationToken = cancellationToken;
         _folder = Path.GetFullPath(folder);
-        foreach (string input in inputs)
-        {
-            try
-            {
-                if (FileNode.Of(input, followLinks: true) is FileNode node) _inputs.Add(node);
-            }
-            catch (IOException)
-            {
-                // An input whose status cannot be read cannot be opened either: it fails on its own.
-            }
-        }
+        _inputs = inputs;
         string runId = Guid.NewGuid().ToString("N");
         _run = OutputFolder.RunFolder(_folder, runId);
-        try
+        // Listed (and _sync held) before anything is created, so that a forced exit in the middle
+        // waits for the folder to be prepared and then removes it.
+        lock (_sync)
         {
-            if (FileNode.Of(_folder, followLinks: true) is FileNode existing && existing.Kind != FileKind.Directory)
-                throw new UserError($"{folder}: is a file, not a folder; choose an output folder with -o.");
-            _createdFolder = !Directory.Exists(_folder);
-            using (OutputFolder.Lock(_folder, create: true, OutputFolder.LockWait, cancellationToken))
+            lock (Live) Live.Add(this);
+            try
             {
-                OutputFolder.CleanDeadRuns(_folder);
-                Directory.CreateDirectory(_run);
-                // Held until Dispose: the run's sign of life (and the proof that the folder is writable).
-                _runLock = new FileStream(OutputFolder.RunLock(_run), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1);
+                if (FileNode.Of(_folder, followLinks: true) is FileNode existing && existing.Kind != FileKind.Directory)
+                    throw new UserError($"{folder}: is a file, not a folder; choose an output folder with -o.");
+                _createdFolder = !Directory.Exists(_folder);
+                using (OutputFolder.Lock(_folder, create: true, OutputFolder.LockWait, cancellationToken))
+                {
+                    OutputFolder.CleanDeadRuns(_folder);
+                    Directory.CreateDirectory(_run);
+                    // Held until Dispose: the run's sign of life (and the proof that the folder is writable).
+                    _runLock = new FileStream(OutputFolder.RunLock(_run), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (Live) Live.Remove(this);
+                if (e is IOException or UnauthorizedAccessException)
+                    throw new UserError($"{folder}: cannot write to the output folder ({Input.CsvData.Describe(e)}); choose another folder with -o.");
+                throw;
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UserError($"{folder}: cannot write to the output folder ({Input.CsvData.Describe(e)}); choose another folder with -o.");
-        }
-        lock (Live) Live.Add(this);
     }
 
     public string Folder => _folder;
@@ -122,7 +125,7 @@ internal sealed class OutputSet : IDisposable
     /// <summary>Stages a file written by <paramref name="write"/>.</summary>
     public void Add(string fileName, Action<Stream> write)
     {
-        if (fileName.Length == 0 || fileName != Path.GetFileName(fileName) || fileName is "." or ".." || fileName == OutputFolder.ControlName)
+        if (fileName.Length == 0 || fileName != Path.GetFileName(fileName) || fileName is "." or ".." or OutputFolder.ControlName or OutputFolder.LockName or ManifestStaging)
             throw new ArgumentException($"\"{fileName}\" is not an output file name.", nameof(fileName));
         lock (_sync)
         {
@@ -194,7 +197,7 @@ internal sealed class OutputSet : IDisposable
         List<OutputManifest.Entry> kept = [.. old.Files.Where(e => !names.Contains(e.Name) && StillThere(e))];
         List<OutputManifest.Entry> added = [.. _staged.Select(s => OutputManifest.Entry.Of(s.Name,
             FileNode.Of(s.Staged, followLinks: false) ?? throw new FileNotFoundException("a staged output vanished", s.Staged)))];
-        string manifestStaging = Path.Combine(_run, "manifest.json.tmp");
+        string manifestStaging = Path.Combine(_run, ManifestStaging);
 
         // While the files are being replaced the manifest owns both the old and the new ones, and
         // names no complete set: a run killed now leaves a folder the next run can still replace.
@@ -232,7 +235,7 @@ internal sealed class OutputSet : IDisposable
         {
             throw new UserError($"{final}: cannot check what is there ({e.Message.TrimEnd('.')}); choose another output folder with -o.");
         }
-        if (existing is FileNode node && _inputs.Exists(node.IsSameFile))
+        if (existing is FileNode node && (Input.InputFiles.WasReadAsJson(node) || BatchInputs.GetValue(_inputs, paths => new InputIdentities(paths)).Contains(node)))
             throw new UserError($"{final}: refusing to overwrite an input file with an output; choose another output folder with -o.");
     }
 
@@ -250,17 +253,23 @@ internal sealed class OutputSet : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        lock (Live) Live.Remove(this);
         DeleteStaging();
-        if (_committed) return;
         try
         {
-            using FileStream? folderLock = OutputFolder.Lock(_folder, create: false, lockWait, CancellationToken.None);
-            if (folderLock is not null) OutputFolder.RemoveIfUnused(_folder, _createdFolder);
+            if (!_committed)
+            {
+                using FileStream? folderLock = OutputFolder.Lock(_folder, create: false, lockWait, CancellationToken.None);
+                if (folderLock is not null) OutputFolder.RemoveIfUnused(_folder, _createdFolder);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or UserError)
         {
             // Leave the (empty) bookkeeping rather than fail the cleanup.
+        }
+        finally
+        {
+            // Only now: a forced exit (AbandonAll) waits for a set that is still in the list.
+            lock (Live) Live.Remove(this);
         }
     }
 
@@ -270,7 +279,7 @@ internal sealed class OutputSet : IDisposable
         {
             foreach ((_, string staged) in _staged) File.Delete(staged);
             File.Delete(OutputFolder.RunLock(_run));
-            _runLock.Dispose();
+            _runLock?.Dispose();
             Directory.Delete(_run, recursive: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -279,7 +288,7 @@ internal sealed class OutputSet : IDisposable
         }
         finally
         {
-            _runLock.Dispose();
+            _runLock?.Dispose();
         }
     }
 
@@ -302,6 +311,28 @@ internal sealed class OutputSet : IDisposable
             {
                 set._sync.Exit();
             }
+        }
+    }
+}
+
+/// <summary>The files a run reads, by identity (device and inode, or resolved path where the system has no inodes).</summary>
+internal sealed class InputIdentities(IEnumerable<string> paths)
+{
+    private readonly List<FileNode> _nodes = [.. paths.Select(Status).OfType<FileNode>()];
+    private HashSet<(ulong, ulong)> Inodes => field ??= [.. _nodes.Where(n => n.Inode != 0).Select(n => (n.Device, n.Inode))];
+
+    public bool Contains(FileNode node) => node.Inode != 0 ? Inodes.Contains((node.Device, node.Inode)) : _nodes.Exists(node.IsSameFile);
+
+    private static FileNode? Status(string path)
+    {
+        try
+        {
+            return FileNode.Of(path, followLinks: true);
+        }
+        catch (IOException)
+        {
+            // An input whose status cannot be read cannot be opened either: it fails on its own.
+            return null;
         }
     }
 }

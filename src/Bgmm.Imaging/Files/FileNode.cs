@@ -47,6 +47,8 @@ internal readonly partial record struct FileNode(FileKind Kind, long Size, long 
     /// <exception cref="IOException">The status cannot be read (permission denied on a folder of the path, a symbolic-link loop, a name too long…); the message says why.</exception>
     public static FileNode? Of(string path, bool followLinks)
     {
+        // The system would read a C string only up to the NUL; .NET's own file APIs refuse it too.
+        if (path.Contains('\0', StringComparison.Ordinal)) throw new IOException("the path contains a NUL character");
         if (Statx.Available)
         {
             FileNode? node = Statx.OfPath(path, followLinks, out int errno);

@@ -142,10 +142,27 @@ public class ImageLoaderFileTests
         using var cancel = new CancellationTokenSource();
         using var input = new CancellableInput([1, 2, 3, 4], cancel.Token);
         var buffer = new byte[2];
-        Assert.Equal(2, input.Read(buffer));
+        Assert.Equal(2, input.Read(buffer, 2));
+        Assert.Equal([1, 2], buffer);
+        Assert.False(input.IsAtEnd);
         cancel.Cancel();
-        Assert.Equal(0, input.Read(buffer));
-        Assert.Equal(-1, input.ReadByte());
+        Assert.Equal(0, input.Read(buffer, 2));
+        Assert.True(input.IsAtEnd);
+    }
+
+    [Fact]
+    public void CancellableInput_AskedForMoreThanThereIs_GivesWhatThereIs()
+    {
+        // A hostile file can make the codec ask for gigabytes; the stream must neither allocate nor throw.
+        // The codec calls OnRead from native code; a null buffer means "skip".
+        using var input = new CancellableInput([1, 2, 3, 4], CancellationToken.None);
+        System.Reflection.MethodInfo read = typeof(CancellableInput).GetMethod("OnRead", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+        Assert.Equal((IntPtr)1, read.Invoke(input, [IntPtr.Zero, (IntPtr)1]));
+        Assert.Equal((IntPtr)3, read.Invoke(input, [IntPtr.Zero, nint.MaxValue]));
+        Assert.Equal((IntPtr)0, read.Invoke(input, [IntPtr.Zero, nint.MaxValue]));
+        Assert.True(input.IsAtEnd);
+        Assert.True(input.Rewind());
+        Assert.Equal(4, input.Length);
     }
 
     [Fact]
@@ -174,6 +191,20 @@ public class ImageLoaderFileTests
         RgbImage decoded = await Task.Run(() => ImageLoader.Decode(withText)).WaitAsync(TimeSpan.FromSeconds(20));
         RgbImage expected = ImageLoader.Decode(plain);
         Assert.Equal(TestImages.InterleavedRgb(expected), TestImages.InterleavedRgb(decoded));
+    }
+
+    [Fact]
+    public async Task Segment_PngWithA10MegabyteTextChunk_Exits0()
+    {
+        using var tmp = new TempFolder();
+        (_, byte[] withText) = PngWithAndWithoutText(10 << 20, "iTXt");
+        File.WriteAllBytes(tmp["text.png"], withText);
+        string before = SpecialFiles.Hash(tmp["text.png"]);
+        // A hang guard (see above), not a speed target.
+        CliRun run = await Task.Run(() => CliRunner.Run("segment", tmp["text.png"], "-o", tmp["out"], "-q")).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(File.Exists(tmp["out/result.json"]));
+        Assert.Equal(before, SpecialFiles.Hash(tmp["text.png"]));
     }
 
     [Fact]

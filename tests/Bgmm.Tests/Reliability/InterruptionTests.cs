@@ -79,9 +79,7 @@ public class InterruptionTests
         using Process p = BgmmProcess.Start(["segment", tmp["large.png"], "-o", tmp["out"]], tmp.Path);
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        var waited = Stopwatch.StartNew();
-        while (!(Directory.Exists(tmp["out/.bgmm"]) && Directory.EnumerateDirectories(tmp["out/.bgmm"], "run-*").Any()) && !p.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
-            await Task.Delay(10);
+        await SpecialFiles.WaitForStaging(p, tmp["out"]);
         Assert.False(p.HasExited, "bgmm ended before the signal");
         var stopping = Stopwatch.StartNew();
         foreach (string signal in signals.Split(',')) BgmmProcess.Signal(p, signal);

@@ -75,6 +75,21 @@ public class OutputPathTests
     }
 
     [Fact]
+    public void InitOrPriorFileInTheOutputFolder_IsNotReplaced()
+    {
+        using var tmp = new TempFolder();
+        string image = CliRunner.ScenePng(tmp.Path);
+        Assert.Equal(0, CliRunner.Run(["segment", image, "-o", tmp["out"], .. Quick]).ExitCode);
+        string earlier = tmp["out/result.json"], before = SpecialFiles.Hash(earlier);
+
+        // Refining the earlier result into its own folder would replace the file it starts from.
+        CliRunner.AssertCleanError(CliRunner.Run(["segment", image, "--init", earlier, "-o", tmp["out"], .. Quick]), 2, "result.json", "refusing to overwrite an input file");
+        CliRunner.AssertCleanError(CliRunner.Run(["segment", image, "--prior", earlier, "-o", tmp["out"], .. Quick]), 2, "refusing to overwrite an input file");
+        Assert.Equal(before, SpecialFiles.Hash(earlier));
+        Assert.Equal(0, CliRunner.Run(["segment", image, "--init", earlier, "-o", tmp["refined"], .. Quick]).ExitCode);
+    }
+
+    [Fact]
     public void Segment_SameFileNameInTwoFolders_GetsTwoNumberedFolders()
     {
         using var tmp = new TempFolder();

@@ -65,13 +65,10 @@ public class StagingTests
     {
         SpecialFiles.RequirePosix();
         using var tmp = new TempFolder();
-        string big = tmp["big.png"], output = tmp["out"];
-        File.WriteAllBytes(big, Bgmm.Imaging.ImagePng.Encode(Bgmm.Cli.Synthetic.SyntheticScene.Generate(500, 400, 2).Image));
+        string big = SpecialFiles.LargeScene(tmp["big.png"]), output = tmp["out"];
         using (Process p = BgmmProcess.Start(["segment", big, "-o", output, "--tol", "0", "--max-iter", "1000000", "-q"], tmp.Path))
         {
-            var waited = Stopwatch.StartNew();
-            while (!(Directory.Exists(Path.Combine(output, ".bgmm")) && RunFolders(output).Length > 0) && !p.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
-                await Task.Delay(20);
+            await SpecialFiles.WaitForStaging(p, output);
             Assert.False(p.HasExited, "bgmm ended before it could be killed");
             p.Kill(); // SIGKILL: nothing of the process runs after this
             await p.WaitForExitAsync();
@@ -157,14 +154,11 @@ public class StagingTests
     {
         SpecialFiles.RequirePosix();
         using var tmp = new TempFolder();
-        string big = tmp["big.png"], output = tmp["out"];
-        File.WriteAllBytes(big, Bgmm.Imaging.ImagePng.Encode(Bgmm.Cli.Synthetic.SyntheticScene.Generate(500, 400, 2).Image));
+        string big = SpecialFiles.LargeScene(tmp["big.png"]), output = tmp["out"];
         File.WriteAllText(tmp["broken.png"], "not an image");
         using Process writer = BgmmProcess.Start(["segment", big, "-o", output, "--tol", "0", "--max-iter", "5000", "-q"], tmp.Path);
         Task<string> writerErrors = writer.StandardError.ReadToEndAsync();
-        var waited = Stopwatch.StartNew();
-        while (!(Directory.Exists(Path.Combine(output, ".bgmm")) && RunFolders(output).Length > 0) && !writer.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
-            await Task.Delay(20);
+        await SpecialFiles.WaitForStaging(writer, output);
         Assert.False(writer.HasExited, "the writing run ended before the failing one could start");
 
         CliRunner.AssertCleanError(CliRunner.Run("segment", tmp["broken.png"], "-o", output), 2, "broken.png");

@@ -61,6 +61,25 @@ internal static class SpecialFiles
         return new CliRun(p.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Waits (at most a minute) until a run's staging folder exists in <paramref name="output"/> —
+    /// the run has prepared its outputs and is reading, decoding or fitting — or the process ends.
+    /// </summary>
+    public static async Task WaitForStaging(Process process, string output)
+    {
+        string control = Path.Combine(output, ".bgmm");
+        var waited = Stopwatch.StartNew();
+        while (!(Directory.Exists(control) && Directory.EnumerateDirectories(control, "run-*").Any()) && !process.HasExited && waited.Elapsed < TimeSpan.FromSeconds(60))
+            await Task.Delay(10);
+    }
+
+    /// <summary>A 500×400 generated scene: with --tol 0, each thousand EM iterations take about a second.</summary>
+    public static string LargeScene(string path)
+    {
+        File.WriteAllBytes(path, Bgmm.Imaging.ImagePng.Encode(Bgmm.Cli.Synthetic.SyntheticScene.Generate(500, 400, 2).Image));
+        return path;
+    }
+
     /// <summary>The hang guard of process runs that should take a second or two.</summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 }
