@@ -33,7 +33,7 @@ public sealed record ModelCandidate(int ComponentCount, FitResult Fit, double Bi
 public sealed record ModelSelectionResult(IReadOnlyList<ModelCandidate> Candidates, ModelCandidate Chosen, SelectionCriterion Criterion);
 
 /// <summary>Chooses the number of components by fitting each candidate K and comparing BIC or ICL.</summary>
-public static class ModelSelection
+public static partial class ModelSelection
 {
     /// <summary>The default range of <c>-k auto</c>: 1..6.</summary>
     public const int AutoMaximum = 6;
