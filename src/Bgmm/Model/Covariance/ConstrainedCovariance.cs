@@ -36,6 +36,7 @@ internal abstract class ConstrainedCovariance(Variation volume, Variation shape,
     {
         ArgumentNullException.ThrowIfNull(statistics);
         ArgumentNullException.ThrowIfNull(prior);
+        if (statistics.ComponentCount == 1 && OneComponent is CovarianceModel single) return single.PosteriorMode(statistics, prior, previous);
         prior.CheckDimension(statistics.Dimension);
         var step = new PosteriorStep(statistics, prior);
         var covariances = new double[step.K][];
@@ -52,6 +53,7 @@ internal abstract class ConstrainedCovariance(Variation volume, Variation shape,
     {
         ArgumentNullException.ThrowIfNull(mixture);
         ArgumentNullException.ThrowIfNull(prior);
+        if (mixture.ComponentCount == 1 && OneComponent is CovarianceModel single) return single.LogPrior(mixture, prior);
         prior.CheckDimension(mixture.Dimension);
         double sum = prior.WeightPrior.LogDensity(mixture.WeightSpan);
         for (int k = 0; k < mixture.ComponentCount; k++) sum += prior.ComponentPrior.LogMeanDensity(mixture.Component(k));
@@ -111,6 +113,14 @@ internal abstract class ConstrainedCovariance(Variation volume, Variation shape,
         for (int j = 0; j < d; j++) sigma[j * d + j] = s[j];
         return sigma;
     }
+
+    /// <summary>
+    /// The model whose M-step and log prior this one takes with one component, or null for its own. With K = 1
+    /// equal and variable coincide, and mclust's <c>Mclust</c>/<c>mclustBIC</c> fit every model of a family with
+    /// one step (mvnXII, mvnXXI, mvnXXX): VII's for EII, VVI's for VEI and EVI, VVV's for VEV (EEI, EEE and EEV
+    /// give those at K = 1 by themselves).
+    /// </summary>
+    private protected virtual CovarianceModel? OneComponent => null;
 
     /// <summary>Writes Σ_k (D×D row-major) into <paramref name="covariances"/>[k] for every k.</summary>
     private protected abstract void Covariances(PosteriorStep step, GaussianMixture? previous, double[][] covariances);

@@ -20,6 +20,8 @@ internal sealed class DiagonalCovariance(Variation volume, Variation shape) : Co
         _ => componentCount * dimension,
     };
 
+    private protected override CovarianceModel? OneComponent => _volume != _shape ? VVI : null;
+
     private protected override void Covariances(PosteriorStep step, GaussianMixture? previous, double[][] covariances)
     {
         int d = step.D, k = step.K;

@@ -15,6 +15,8 @@ internal sealed class OrientedCovariance(Variation volume) : ConstrainedCovarian
     private protected override int CovarianceParameterCount(int componentCount, int dimension) =>
         (_equal ? 1 : componentCount) + dimension - 1 + componentCount * dimension * (dimension - 1) / 2;
 
+    private protected override CovarianceModel? OneComponent => _equal ? null : VVV;
+
     private protected override void Covariances(PosteriorStep step, GaussianMixture? previous, double[][] covariances)
     {
         int d = step.D, k = step.K;

@@ -14,6 +14,8 @@ internal sealed class SphericalCovariance(Variation volume) : ConstrainedCovaria
 
     private protected override int CovarianceParameterCount(int componentCount, int dimension) => _equal ? 1 : componentCount;
 
+    private protected override CovarianceModel? OneComponent => _equal ? VII : null;
+
     private protected override void Covariances(PosteriorStep step, GaussianMixture? previous, double[][] covariances)
     {
         int d = step.D;
