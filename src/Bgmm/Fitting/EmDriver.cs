@@ -21,7 +21,8 @@ public sealed record EmSettings(int MaxIterations, double Tolerance, int Restart
 /// </summary>
 /// <remarks>
 /// Trace entry 0 is the objective at θ_0 (after the source's first E-step there), entry t after the t-th
-/// M-step and the E-step that follows. Restart r starts from <c>initialMixture(r)</c> alone, so restarts
+/// M-step and the E-step that follows; a run from a partition has no θ_0 and its entry 0 is the partition's
+/// lower bound (the second <c>Run</c>). Restart r starts from <c>initialMixture(r)</c> alone, so restarts
 /// are independent and their order does not matter; the first restart with the highest final objective wins.
 /// </remarks>
 public static class EmDriver
