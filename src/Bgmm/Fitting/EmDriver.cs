@@ -21,7 +21,8 @@ public sealed record EmSettings(int MaxIterations, double Tolerance, int Restart
 /// </summary>
 /// <remarks>
 /// Trace entry 0 is the objective at θ_0 (after the source's first E-step there), entry t after the t-th
-/// M-step and the E-step that follows. Restart r starts from <c>initialMixture(r)</c> alone, so restarts
+/// M-step and the E-step that follows; a run from a partition has no θ_0 and its entry 0 is the partition's
+/// lower bound (the second <c>Run</c>). Restart r starts from <c>initialMixture(r)</c> alone, so restarts
 /// are independent and their order does not matter; the first restart with the highest final objective wins.
 /// </remarks>
 public static class EmDriver
@@ -44,13 +45,8 @@ public static class EmDriver
     public static EmRun Run(StatisticsSource source, MixturePrior prior, EmSettings settings, Func<int, GaussianMixture> initialMixture,
         IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default, string initialParameter = "initialMixture")
     {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(prior);
-        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(initialMixture);
-        Validate(settings);
-        ArgumentNullException.ThrowIfNull(settings.Model, nameof(settings));
-        prior.CheckDimension(source.Dimension);
+        Validate(source, prior, settings);
 
         Restart? best = null;
         var finals = new double[settings.Restarts];
@@ -60,33 +56,88 @@ public static class EmDriver
             cancellationToken.ThrowIfCancellationRequested();
             GaussianMixture initial = initialMixture(r) ?? throw new InvalidOperationException($"No initial mixture for restart {r}.");
             if (r == 0) k = initial.ComponentCount;
-            ValidateInitial(initial, source, prior, k, initialParameter);
-            Restart run = RunRestart(source, prior, settings, initial, r, progress, cancellationToken);
+            ValidateInitial(initial, source, prior, settings.Model, k, initialParameter);
+            Restart run = RunRestart(source, prior, settings, initial, null, r, progress, cancellationToken);
             finals[r] = run.Trace[^1];
             if (best is null || run.Trace[^1] > best.Trace[^1]) best = run;
         }
         return Finish(best!, source, prior, settings.Model, finals);
     }
 
+    /// <summary>
+    /// Runs EM from a partition of the data (one restart): the run starts with the M-step from
+    /// <paramref name="partition"/>, the statistics of a hard assignment of every point to one component, as
+    /// mclust's <c>me()</c> starts from <c>unmap(labels)</c>. That M-step is iteration 1.
+    /// </summary>
+    /// <remarks>
+    /// Trace entry 0 is EM's lower bound at the start: the partition's classification log joint at θ_1,
+    /// log p(X, z, θ_1) = Σ_k [N_k log π_k + Σ_(n: z_n = k) w_n log N(x_n | μ_k, Σ_k)] + log p(θ_1) — what the
+    /// first M-step maximised, and never above entry 1 = L(θ_1) (a sum over components is at least its
+    /// z_n-th term). The stopping rule is first applied at iteration 2 (entry 0 is not a value of L), as
+    /// mclust never stops at its first iteration.
+    /// </remarks>
+    /// <param name="source">The E-step's data.</param>
+    /// <param name="prior">The prior of the M-step and of the objective.</param>
+    /// <param name="settings">Iterations (≥ 1), tolerance; restarts are ignored (a partition is one start).</param>
+    /// <param name="partition">The hard assignment's statistics (every N_k &gt; 0), e.g. from <see cref="MixtureStatistics.FromPartition"/>.</param>
+    /// <param name="progress">Told after every E-step (synchronously, on the calling thread).</param>
+    /// <param name="cancellationToken">Stops the run between E-steps (throws <see cref="OperationCanceledException"/>).</param>
+    /// <exception cref="ModelInputException">A setting, the prior or the partition does not fit the source.</exception>
+    public static EmRun Run(StatisticsSource source, MixturePrior prior, EmSettings settings, MixtureStatistics partition,
+        IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partition);
+        Validate(source, prior, settings);
+        if (settings.MaxIterations < 1)
+            throw new ModelInputException("maxIterations", "max iterations = 0, but a start from a partition needs at least 1: its first iteration is the M-step from the partition.");
+        if (partition.Dimension != source.Dimension)
+            throw new ModelInputException("partition", $"the partition's statistics have D = {partition.Dimension} but the data has D = {source.Dimension}.");
+        if (partition.ComponentCount > source.PointCount)
+            throw new ModelInputException("partition", $"K = {partition.ComponentCount} but the data has only {source.PointCount} point{(source.PointCount == 1 ? "" : "s")}: choose K ≤ {source.PointCount}.");
+        for (int c = 0; c < partition.ComponentCount; c++)
+        {
+            if (!(partition.Count(c) > 0))
+                throw new ModelInputException("partition", $"component {c} of the partition has no points: every component needs at least one point of positive weight.");
+        }
+        Restart run = RunRestart(source, prior, settings, null, partition, 0, progress, cancellationToken);
+        return Finish(run, source, prior, settings.Model, [run.Trace[^1]]);
+    }
+
     private sealed record Restart(int Index, GaussianMixture Mixture, double[] Trace, int Iterations, bool Converged, EStepResult Last);
 
-    private static Restart RunRestart(StatisticsSource source, MixturePrior prior, EmSettings settings, GaussianMixture theta, int restart,
-        IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    private static Restart RunRestart(StatisticsSource source, MixturePrior prior, EmSettings settings, GaussianMixture? theta,
+        MixtureStatistics? partition, int restart, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
     {
         var trace = new List<double>(Math.Min(settings.MaxIterations, 10_000) + 1);
-        source.Start(theta, cancellationToken);
-        EStepResult e = source.EStep(theta, cancellationToken);
-        trace.Add(Objective(e, prior, settings.Model, theta));
-        progress?.Report(new FitProgress(restart, settings.Restarts, 0, settings.MaxIterations, trace[^1]));
-
+        EStepResult e;
         int iterations = 0;
+        if (partition is null)
+        {
+            source.Start(theta!, cancellationToken);
+            e = source.EStep(theta!, cancellationToken);
+            trace.Add(Objective(e.DataTerm, prior, settings.Model, theta!));
+            progress?.Report(new FitProgress(restart, settings.Restarts, 0, settings.MaxIterations, trace[^1]));
+        }
+        else
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            theta = settings.Model.PosteriorMode(partition, prior, null);
+            trace.Add(Objective(partition.ClassificationLogLikelihood(theta), prior, settings.Model, theta));
+            progress?.Report(new FitProgress(restart, settings.Restarts, 0, settings.MaxIterations, trace[^1]));
+            source.Start(theta, cancellationToken);
+            e = source.EStep(theta, cancellationToken);
+            iterations = 1;
+            trace.Add(Objective(e.DataTerm, prior, settings.Model, theta));
+            progress?.Report(new FitProgress(restart, settings.Restarts, 1, settings.MaxIterations, trace[^1]));
+        }
+
         bool converged = false;
         while (iterations < settings.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            theta = settings.Model.PosteriorMode(e.Statistics, prior);
+            theta = settings.Model.PosteriorMode(e.Statistics, prior, theta);
             e = source.EStep(theta, cancellationToken);
-            double objective = Objective(e, prior, settings.Model, theta);
+            double objective = Objective(e.DataTerm, prior, settings.Model, theta);
             iterations++;
             trace.Add(objective);
             progress?.Report(new FitProgress(restart, settings.Restarts, iterations, settings.MaxIterations, objective));
@@ -96,12 +147,12 @@ public static class EmDriver
                 break;
             }
         }
-        return new Restart(restart, theta, [.. trace], iterations, converged, e);
+        return new Restart(restart, theta!, [.. trace], iterations, converged, e);
     }
 
-    private static double Objective(EStepResult e, MixturePrior prior, CovarianceModel model, GaussianMixture theta)
+    private static double Objective(double dataTerm, MixturePrior prior, CovarianceModel model, GaussianMixture theta)
     {
-        double objective = e.DataTerm + model.LogPrior(theta, prior);
+        double objective = dataTerm + model.LogPrior(theta, prior);
         if (!double.IsFinite(objective))
         {
             throw new ModelInputException("data",
@@ -151,17 +202,23 @@ public static class EmDriver
         return order;
     }
 
-    private static void Validate(EmSettings settings)
+    private static void Validate(StatisticsSource source, MixturePrior prior, EmSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(prior);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(settings.Model, nameof(settings));
         if (settings.MaxIterations < 0)
             throw new ModelInputException("maxIterations", $"max iterations = {settings.MaxIterations}: it must be ≥ 0.");
         if (!double.IsFinite(settings.Tolerance) || settings.Tolerance < 0)
             throw new ModelInputException("tolerance", $"tolerance = {F(settings.Tolerance)}: it must be a finite number ≥ 0 (0 runs every iteration).");
         if (settings.Restarts < 1)
             throw new ModelInputException("restarts", $"restarts = {settings.Restarts}: it must be ≥ 1.");
+        prior.CheckDimension(source.Dimension);
+        settings.Model.CheckDimension(source.Dimension);
     }
 
-    private static void ValidateInitial(GaussianMixture initial, StatisticsSource source, MixturePrior prior, int k, string name)
+    private static void ValidateInitial(GaussianMixture initial, StatisticsSource source, MixturePrior prior, CovarianceModel model, int k, string name)
     {
         if (initial.ComponentCount != k)
             throw new ModelInputException(name, $"the initial mixture has {initial.ComponentCount} components but K = {k}: give K weights, means and covariances.");
@@ -177,12 +234,14 @@ public static class EmDriver
                     throw new ModelInputException(name, $"initial weight {c} is 0, which has zero prior density with alpha = {F(prior.WeightPrior.Alpha)} > 1: give every component a positive weight.");
             }
         }
+        if (!model.Contains(initial))
+            throw new ModelInputException(name, $"the initial mixture's covariances are not of model {model.Name} ({model.Description}): start from a mixture of this model (e.g. the result of a {model.Name} fit) or from a partition of the data.");
     }
 
     private static string F(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 }
 
-/// <summary>The outcome of <see cref="EmDriver.Run"/>: the winning restart, components in canonical order.</summary>
+/// <summary>The outcome of <c>EmDriver.Run</c>: the winning restart, components in canonical order.</summary>
 public sealed class EmRun
 {
     internal EmRun(GaussianMixture mixture, int[] order, double[] trace, int iterations, bool converged, int restart,

@@ -81,7 +81,17 @@ public abstract class Initialization
     /// <summary>Starts every restart from the given mixture (it must have K components and the data's D).</summary>
     public static Initialization FromMixture(GaussianMixture mixture) => new Explicit(mixture ?? throw new ArgumentNullException(nameof(mixture)));
 
-    /// <summary>The name used on the command line and in results: "random", "kmeans++" or "explicit".</summary>
+    /// <summary>
+    /// Starts from a partition of the data, as mclust's <c>me()</c> starts from <c>unmap(labels)</c>: the
+    /// first iteration is the M-step from the hard assignment of row n to component <paramref name="labels"/>[n]
+    /// (one label 0..K−1 per row of the dataset; every component must have a row of positive weight). One
+    /// start, so <see cref="FitOptions.Restarts"/> and <see cref="FitOptions.Seed"/> do not apply. Trace entry 0
+    /// is then the partition's classification log joint at θ_1 (<see cref="EmDriver.Run(StatisticsSource, MixturePrior, EmSettings, MixtureStatistics, IProgress{FitProgress}?, CancellationToken)"/>).
+    /// </summary>
+    /// <param name="labels">One label per row (copied).</param>
+    public static Initialization FromPartition(IReadOnlyList<int> labels) => new Partition([.. labels ?? throw new ArgumentNullException(nameof(labels))]);
+
+    /// <summary>The name used on the command line and in results: "random", "kmeans++", "explicit" or "partition".</summary>
     public abstract string Name { get; }
 
     /// <inheritdoc />
@@ -95,6 +105,13 @@ public abstract class Initialization
     internal sealed class KMeansPlusPlusSeeding : Initialization
     {
         public override string Name => "kmeans++";
+    }
+
+    internal sealed class Partition(int[] labels) : Initialization
+    {
+        public int[] Labels { get; } = labels;
+
+        public override string Name => "partition";
     }
 
     internal sealed class Explicit(GaussianMixture mixture) : Initialization

@@ -2,7 +2,7 @@ using Bgmm.Numerics;
 
 namespace Bgmm;
 
-/// <summary>The initial mixtures of SPEC §3: random data points or k-means++ means, π uniform, Σ_k = Σ0.</summary>
+/// <summary>The initial mixtures of SPEC §3: random data points or k-means++ means, π uniform, Σ_k = Σ0 (in the model's form).</summary>
 internal static class Initializers
 {
     /// <summary>
@@ -96,14 +96,14 @@ internal static class Initializers
         return [.. rows];
     }
 
-    /// <summary>π uniform, μ_k = the chosen rows, Σ_k = Σ0.</summary>
-    public static GaussianMixture FromRows(Dataset data, int[] rows, MixturePrior prior)
+    /// <summary>π uniform, μ_k = the chosen rows, Σ_k = the model's form of Σ0 (Σ0 itself for VVV).</summary>
+    public static GaussianMixture FromRows(Dataset data, int[] rows, MixturePrior prior, CovarianceModel? model = null)
     {
         int k = rows.Length, d = data.Dimension;
         var weights = new double[k];
         Array.Fill(weights, 1.0 / k);
         var components = new GaussianComponent[k];
-        double[] scale = prior.ComponentPrior.Sigma0Flat.ToArray();
+        double[] scale = (model ?? CovarianceModel.Full).InitialCovariance(prior);
         var cholesky = new double[d * d];
         if (!SmallMatrix.TryCholesky(scale, cholesky, d)) throw new InvalidOperationException("Σ0 was validated positive definite.");
         for (int c = 0; c < k; c++)

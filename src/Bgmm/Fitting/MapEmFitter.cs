@@ -34,10 +34,18 @@ public static class MapEmFitter
         prior.CheckDimension(data.Dimension);
         Validate(data, options);
 
-        bool explicitInit = options.Initialization is Initialization.Explicit;
-        var settings = new EmSettings(options.MaxIterations, options.Tolerance, explicitInit ? 1 : options.Restarts) { Model = options.Model };
+        ArgumentNullException.ThrowIfNull(options.Model, nameof(options));
+        options.Model.CheckDimension(data.Dimension);
+
+        bool oneStart = options.Initialization is Initialization.Explicit or Initialization.Partition;
+        var settings = new EmSettings(options.MaxIterations, options.Tolerance, oneStart ? 1 : options.Restarts) { Model = options.Model };
+        MixtureStatistics? partition = options.Initialization is Initialization.Partition p
+            ? MixtureStatistics.FromPartition(data, p.Labels, options.ComponentCount)
+            : null;
         using var source = new DatasetSource(data, options.ComponentCount, options.Threads, options.Precision);
-        EmRun run = EmDriver.Run(source, prior, settings, r => Initialize(data, prior, options, r), progress, cancellationToken, "initialization");
+        EmRun run = partition is not null
+            ? EmDriver.Run(source, prior, settings, partition, progress, cancellationToken)
+            : EmDriver.Run(source, prior, settings, r => Initialize(data, prior, options, r), progress, cancellationToken, "initialization");
         return new FitResult(run, prior, options, data.PointCount, data.TotalWeight, source.KernelName);
     }
 
@@ -55,8 +63,8 @@ public static class MapEmFitter
         return options.Initialization switch
         {
             Initialization.Explicit e => e.Mixture,
-            Initialization.KMeansPlusPlusSeeding => Initializers.FromRows(data, Initializers.KMeansPlusPlusRows(data, options.ComponentCount, rng), prior),
-            _ => Initializers.FromRows(data, Initializers.RandomRows(data, options.ComponentCount, rng), prior),
+            Initialization.KMeansPlusPlusSeeding => Initializers.FromRows(data, Initializers.KMeansPlusPlusRows(data, options.ComponentCount, rng), prior, options.Model),
+            _ => Initializers.FromRows(data, Initializers.RandomRows(data, options.ComponentCount, rng), prior, options.Model),
         };
     }
 
@@ -69,6 +77,6 @@ public static class MapEmFitter
             throw new ModelInputException("componentCount", $"K = {k} but the data has only {data.PointCount} point{(data.PointCount == 1 ? "" : "s")}: choose K ≤ {data.PointCount}.");
         if (options.Threads < 0)
             throw new ModelInputException("threads", $"threads = {options.Threads}: it must be ≥ 0 (0 = all cores).");
-        if (options.Initialization is not Initialization.Explicit) Initializers.RequireDistinct(data, k);
+        if (options.Initialization is not (Initialization.Explicit or Initialization.Partition)) Initializers.RequireDistinct(data, k);
     }
 }

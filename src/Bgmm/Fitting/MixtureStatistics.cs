@@ -12,7 +12,7 @@ namespace Bgmm;
 /// statistics are the identity. The M-step needs nothing else: K·(1 + D + D²) numbers.
 /// Layout: per component [N_k, x̄_k (D), W_k (D×D row-major)], then the log-likelihood.
 /// </remarks>
-public sealed class MixtureStatistics
+public sealed partial class MixtureStatistics
 {
     private readonly double[] _data;
 

@@ -53,6 +53,21 @@ public sealed class MixturePrior
     }
 
     /// <summary>
+    /// mclust's default prior for <paramref name="model"/> and K components (<c>defaultPrior</c>, what
+    /// <c>priorControl()</c> and <c>--prior mclust</c> give): κ0 = 0.01, μ0 = the data mean, ν0 = D + 2, and
+    /// the scale from R's n − 1 covariance V of the data (n the total weight): V / K^(2/D) for the ellipsoidal
+    /// models, s·I with s = K^(−2/D) Σ_j V_jj / D for the spherical and diagonal ones, V / K² at D = 1. It
+    /// depends on K, so a model-selection table needs one per K. Always valid: a constant column or
+    /// collinear columns get a tiny ridge (docs/models.md §2.1).
+    /// </summary>
+    /// <param name="data">The points (weights count as repeated points).</param>
+    /// <param name="componentCount">K ≥ 1.</param>
+    /// <param name="model">The covariance model (default <see cref="CovarianceModel.Full"/>); it must apply to the data's D.</param>
+    /// <param name="alpha">The Dirichlet concentration α ≥ 1 (mclust has no prior on the weights: α = 1).</param>
+    public static MixturePrior Empirical(Dataset data, int componentCount, CovarianceModel? model = null, double alpha = Dirichlet.DefaultAlpha) =>
+        EmpiricalPrior.Create(data, componentCount, model ?? CovarianceModel.Full, alpha);
+
+    /// <summary>
     /// log p(θ) = Σ_k [log N(μ_k | μ0, Σ_k/κ0) + log IW(Σ_k | Σ0, ν0)] + log Dir(π | α) (SPEC §2).
     /// </summary>
     public double LogDensity(GaussianMixture mixture)

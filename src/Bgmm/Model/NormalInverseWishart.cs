@@ -138,18 +138,26 @@ public sealed class NormalInverseWishart
     /// <summary>
     /// log N(μ | μ0, Σ/κ0) + log IW(Σ | Σ0, ν0) for one component (SPEC §2).
     /// </summary>
-    internal double LogDensity(GaussianComponent component)
+    internal double LogDensity(GaussianComponent component) => LogMeanDensity(component) + LogInverseWishart(component);
+
+    /// <summary>log N(μ | μ0, Σ/κ0), the prior of one component's mean (every covariance model's).</summary>
+    internal double LogMeanDensity(GaussianComponent component)
     {
         int d = Dimension;
         double logDetSigma = component.LogDeterminant;
         Span<double> delta = stackalloc double[d];
         for (int i = 0; i < d; i++) delta[i] = component.Mean[i] - _mean[i];
         double mahalanobis = SmallMatrix.LowerTimesVectorSquaredNorm(component.PrecisionFactor, delta, d);
-        double logMean = -0.5 * d * SpecialFunctions.LogTwoPi - 0.5 * (logDetSigma - d * Math.Log(Kappa0))
+        return -0.5 * d * SpecialFunctions.LogTwoPi - 0.5 * (logDetSigma - d * Math.Log(Kappa0))
             - 0.5 * Kappa0 * mahalanobis;
+    }
+
+    /// <summary>log IW(Σ | Σ0, ν0) of one component's covariance.</summary>
+    internal double LogInverseWishart(GaussianComponent component)
+    {
+        int d = Dimension;
         double trace = SmallMatrix.TraceCongruence(component.PrecisionFactor, _scale, d);
-        double logCovariance = _inverseWishartConstant - 0.5 * (Nu0 + d + 1) * logDetSigma - 0.5 * trace;
-        return logMean + logCovariance;
+        return _inverseWishartConstant - 0.5 * (Nu0 + d + 1) * component.LogDeterminant - 0.5 * trace;
     }
 
     private static string F(double x) => x.ToString("G6", CultureInfo.InvariantCulture);

@@ -31,7 +31,7 @@ public sealed record ModelCandidate(int ComponentCount, FitResult Fit, double Bi
 public sealed record ModelSelectionResult(IReadOnlyList<ModelCandidate> Candidates, ModelCandidate Chosen, SelectionCriterion Criterion);
 
 /// <summary>Chooses the number of components by fitting each candidate K and comparing BIC or ICL.</summary>
-public static class ModelSelection
+public static partial class ModelSelection
 {
     /// <summary>
     /// Fits every K in <paramref name="components"/> with <paramref name="options"/> (its

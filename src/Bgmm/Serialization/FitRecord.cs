@@ -22,8 +22,11 @@ internal sealed record FitRecord(
     IReadOnlyList<double> ComponentCounts,
     double Bic)
 {
+    /// <summary>The covariance model of the fit, written as <c>model</c> (name and own parameters); null writes none.</summary>
+    public CovarianceModel? Model { get; init; }
+
     public static FitRecord From(FitResult fit) => new(fit.Mixture, fit.Prior, fit.Points, fit.TotalWeight, fit.LogJoint,
         fit.LogLikelihood, fit.LogPrior, fit.LogJointTrace, fit.Iterations, fit.Converged, fit.Restart, fit.RestartLogJoints,
         fit.Seed, fit.Options.Initialization.Name, fit.Options.Tolerance, fit.Options.MaxIterations, fit.EmptyComponents,
-        fit.ComponentCounts, fit.Bic);
+        fit.ComponentCounts, fit.Bic) { Model = fit.Options.Model };
 }

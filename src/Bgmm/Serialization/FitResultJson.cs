@@ -8,8 +8,12 @@ namespace Bgmm.Serialization;
 /// <c>components, dimension, points, total_weight, weights, means, covariances, log_joint,
 /// log_likelihood, log_prior, log_joint_trace, iterations, converged, restart, restarts,
 /// restart_log_joints, seed, initialization, tolerance, max_iterations, empty_components,
-/// component_counts, bic, hyperparameters {alpha, mu0, kappa0, nu0, sigma0}</c>. Readers ignore keys
-/// they do not know, so a result file is a valid initial mixture and a valid prior file.
+/// component_counts, bic, model {name, volume, shape, orientation}, hyperparameters {alpha, mu0, kappa0, nu0,
+/// sigma0}</c>. <c>covariances</c> are always K full D×D matrices; <c>model</c> names the covariance model
+/// and holds its own parameters Σ_k = λ_k D_k diag(A_k) D_kᵀ where it has them (<see cref="CovarianceParameters"/>:
+/// <c>volume</c> λ, 1 or K values; <c>shape</c> A, 1 or K rows; <c>orientation</c> D_k, K matrices with the
+/// eigenvectors as columns). Readers ignore keys they do not know, so a result file is a valid initial
+/// mixture and a valid prior file.
 /// </summary>
 public static class FitResultJson
 {
@@ -85,6 +89,7 @@ public static class FitResultJson
         writer.WriteEndArray();
         WriteArray(writer, "component_counts", result.ComponentCounts);
         writer.WriteNumber("bic", result.Bic);
+        if (result.Model is not null) WriteModel(writer, result.Model.Describe(m));
         writer.WritePropertyName("hyperparameters");
         WritePrior(writer, result.Prior);
         extra?.Invoke(writer);
@@ -100,6 +105,27 @@ public static class FitResultJson
         writer.WriteStartArray("covariances");
         for (int k = 0; k < mixture.ComponentCount; k++) WriteMatrixValue(writer, mixture.GetCovariance(k));
         writer.WriteEndArray();
+    }
+
+    /// <summary>"model": {"name", then "volume", "shape", "orientation" where the model has them}.</summary>
+    private static void WriteModel(Utf8JsonWriter writer, CovarianceParameters parameters)
+    {
+        writer.WriteStartObject("model");
+        writer.WriteString("name", parameters.Model);
+        if (parameters.Volume.Count > 0) WriteArray(writer, "volume", parameters.Volume);
+        if (parameters.Shape.Count > 0)
+        {
+            writer.WriteStartArray("shape");
+            foreach (double[] row in parameters.Shape) WriteArrayValue(writer, row);
+            writer.WriteEndArray();
+        }
+        if (parameters.Orientation.Count > 0)
+        {
+            writer.WriteStartArray("orientation");
+            foreach (double[,] o in parameters.Orientation) WriteMatrixValue(writer, o);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
     }
 
     private static void WritePrior(Utf8JsonWriter writer, MixturePrior prior)

@@ -149,10 +149,11 @@ internal static class SlowModels
     /// Weights are the Dirichlet(α) mode (N_k + α − 1)/(N + K(α − 1)); mclust has no prior on the weights,
     /// which is α = 1. <paramref name="previous"/> is the last M-step's result: VEI and VEV start their
     /// inner iteration from its volume and shape, as mclust does (null on the first iteration).
-    /// Every N_k must exceed <see cref="MinimumCount"/>.
+    /// Every N_k must exceed <see cref="MinimumCount"/>. With <paramref name="eeiMap"/>, EEI takes the conjugate
+    /// MAP step the library fits (shrunk means, divisor n + G + ν0 + 2: docs/models.md §3.5) instead of mclust's.
     /// </summary>
     public static ModelParameters MStep(MclustModel model, ComponentStatistics[] stats, MclustPrior prior, double alpha,
-        ModelParameters? previous, InnerIteration inner, out int innerIterations)
+        ModelParameters? previous, InnerIteration inner, out int innerIterations, bool eeiMap = false)
     {
         int g = stats.Length, p = stats[0].Mean.Length;
         double n = stats.Sum(s => s.Count);
@@ -162,7 +163,7 @@ internal static class SlowModels
 
         var weights = stats.Select(s => (s.Count + alpha - 1) / (n + g * (alpha - 1))).ToArray();
         // μ_k = (N_k x̄_k + κ0 μ0)/(N_k + κ0); EEI keeps x̄_k (mclust's meeeip never shrinks its means).
-        var means = stats.Select(s => model == MclustModel.EEI
+        var means = stats.Select(s => model == MclustModel.EEI && !eeiMap
             ? (double[])s.Mean.Clone()
             : s.Mean.Select((v, j) => s.Count / (s.Count + k0) * v + k0 / (s.Count + k0) * prior.Mean[j]).ToArray()).ToArray();
         // B_k = W_k + κ0 N_k/(κ0 + N_k) (x̄_k − μ0)(x̄_k − μ0)ᵀ: the scatter plus the mean prior's share.
@@ -200,7 +201,7 @@ internal static class SlowModels
             {
                 var d = Enumerable.Range(0, p).Select(j => prior.ScalarScale + b.Sum(m => m[j, j])).ToArray();
                 double gm = GeometricMean(d);
-                volume = [gm / (prior.Dof + 1 + meanPrior + n)];
+                volume = [gm / (eeiMap ? n + g + prior.Dof + 2 : prior.Dof + 1 + meanPrior + n)];
                 shape = [d.Select(v => v / gm).ToArray()];
                 break;
             }
@@ -404,7 +405,7 @@ internal static class SlowModels
     /// and log-likelihood.
     /// </summary>
     public static MclustRun Me(double[][] x, MclustModel model, double[,] z, MclustPrior prior, int maxIterations,
-        double? tolerance, InnerIteration inner, double alpha = 1, Action<int, ModelParameters, double>? onIteration = null)
+        double? tolerance, InnerIteration inner, double alpha = 1, Action<int, ModelParameters, double>? onIteration = null, bool eeiMap = false)
     {
         double hold = double.MaxValue / 2, hood = double.NaN;
         ModelParameters? current = null;
@@ -414,7 +415,7 @@ internal static class SlowModels
             ComponentStatistics[] stats = Statistics(x, z);
             if (stats.Min(s => s.Count) <= MinimumCount)
                 return new MclustRun(null, iteration, double.NaN, false, "mixing proportion fell below threshold", maxInner);
-            current = MStep(model, stats, prior, alpha, current, inner, out int innerIterations);
+            current = MStep(model, stats, prior, alpha, current, inner, out int innerIterations, eeiMap);
             maxInner = Math.Max(maxInner, innerIterations);
             z = EStep(x, current, out hood);
             onIteration?.Invoke(iteration, current, hood);

@@ -21,6 +21,12 @@ internal sealed class MclustFixture
 
     public required IReadOnlyDictionary<MclustModel, MclustModelFixture> Models { get; init; }
 
+    /// <summary>
+    /// EEI as the library fits it (the conjugate MAP step), run by make_fixtures.R's run_eei_map with mclust's
+    /// E-step; null in the one-dimensional fixtures.
+    /// </summary>
+    public MclustModelFixture? EeiMap { get; init; }
+
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Fixtures", "mclust");
 
     public static IEnumerable<string> Files() =>
@@ -48,19 +54,7 @@ internal sealed class MclustFixture
             .Select(all => columns.Select(c => all[c]).ToArray())];
         int g = r.GetProperty("G").GetInt32();
         var models = new Dictionary<MclustModel, MclustModelFixture>();
-        foreach (JsonProperty m in r.GetProperty("models").EnumerateObject())
-        {
-            JsonElement p = m.Value.GetProperty("prior");
-            JsonElement scale = p.GetProperty("scale");
-            var prior = new MclustPrior(p.GetProperty("shrinkage").GetDouble(), Vector(p.GetProperty("mean")), p.GetProperty("dof").GetDouble(),
-                scale.ValueKind == JsonValueKind.Number ? new[,] { { scale.GetDouble() } } : Matrix(scale));
-            models[Enum.Parse<MclustModel>(m.Name)] = new MclustModelFixture
-            {
-                Prior = prior,
-                ParameterCount = m.Value.GetProperty("parameter_count").GetInt32(),
-                Fits = [.. m.Value.GetProperty("fits").EnumerateArray().Select(Fit)],
-            };
-        }
+        foreach (JsonProperty m in r.GetProperty("models").EnumerateObject()) models[Enum.Parse<MclustModel>(m.Name)] = Model(m.Value);
         return new MclustFixture
         {
             Name = Path.GetFileName(path),
@@ -69,6 +63,21 @@ internal sealed class MclustFixture
             G = g,
             Labels = [.. r.GetProperty("labels").EnumerateArray().Select(l => l.GetInt32() - 1)],
             Models = models,
+            EeiMap = r.TryGetProperty("eei_map", out JsonElement map) ? Model(map) : null,
+        };
+    }
+
+    private static MclustModelFixture Model(JsonElement m)
+    {
+        JsonElement p = m.GetProperty("prior");
+        JsonElement scale = p.GetProperty("scale");
+        var prior = new MclustPrior(p.GetProperty("shrinkage").GetDouble(), Vector(p.GetProperty("mean")), p.GetProperty("dof").GetDouble(),
+            scale.ValueKind == JsonValueKind.Number ? new[,] { { scale.GetDouble() } } : Matrix(scale));
+        return new MclustModelFixture
+        {
+            Prior = prior,
+            ParameterCount = m.GetProperty("parameter_count").GetInt32(),
+            Fits = [.. m.GetProperty("fits").EnumerateArray().Select(Fit)],
         };
     }
 

@@ -41,6 +41,18 @@ internal static class Norms
         return worst;
     }
 
+    /// <summary>Asserts two fits are the same to the last bit: trace, weights, means and covariances.</summary>
+    public static void AssertBitIdentical(FitResult a, FitResult b)
+    {
+        Assert.Equal(a.LogJointTrace, b.LogJointTrace);
+        Assert.Equal(a.Mixture.Weights, b.Mixture.Weights);
+        for (int k = 0; k < a.Mixture.ComponentCount; k++)
+        {
+            Assert.Equal(a.Mixture.GetMean(k), b.Mixture.GetMean(k));
+            Assert.Equal(Flat(a.Mixture.GetCovariance(k)), Flat(b.Mixture.GetCovariance(k)));
+        }
+    }
+
     /// <summary>Asserts the trace never decreases by more than 1e-12·max(max|L|, N) (rounding in sums of N terms).</summary>
     public static void AssertNonDecreasing(IReadOnlyList<double> trace, double n)
     {

@@ -17,6 +17,9 @@
 # calls defaultPrior with the data, G and the model name). A run that mclust cannot finish
 # (singular covariance, a component that empties) is recorded with its warning and return code.
 #
+# Each multivariate fixture also holds "eei_map": the same four runs of EEI as the library fits it (the
+# conjugate MAP step, which mclust's me() does not take; see run_eei_map below).
+#
 # Output: data/*.csv (each data set once, exactly the doubles R used) and <dataset>_G<G>.json.
 
 suppressPackageStartupMessages(library(mclust))
@@ -161,6 +164,54 @@ run <- function(X, model, z, itmax) {
     variance = jobj(variance_fields(model, par$variance, G, p)))))
 }
 
+# ---------------------------------------------------------------- EEI as the library fits it
+# mclust's meeeip (me() for EEI) is not a MAP step (docs/models.md §3.5): it keeps the unshrunk means and
+# divides by n + nu0 + 2. The library fits the MAP of the same prior family instead: means
+# (N_k xbar_k + kappa0 mu0)/(N_k + kappa0) and Sigma_jj = (s + sum_k B_k,jj) / (n + G + nu0 + 2). This is that
+# M-step written here in R from the formula, with mclust's own E-step (estepEEI, Fortran eseei) and me()'s
+# loop and stopping rule, so that the library's EEI is checked against an implementation it shares nothing with.
+mstep_eei_map <- function(X, z, pr) {
+  n <- nrow(X); p <- ncol(X); G <- ncol(z)
+  nk <- colSums(z)
+  xbar <- sweep(t(z) %*% X, 1, nk, "/")                     # G x p
+  k0 <- pr$shrinkage
+  mu <- (nk * xbar + k0 * matrix(pr$mean, G, p, byrow = TRUE)) / (nk + k0)
+  d <- rep(pr$scale, p)
+  for (k in 1:G) {
+    R <- sweep(X, 2, xbar[k, ])
+    d <- d + colSums(z[, k] * R^2) + k0 * nk[k] / (k0 + nk[k]) * (xbar[k, ] - pr$mean)^2
+  }
+  sigmasq <- d / (n + G + pr$dof + 2)
+  scale <- exp(mean(log(sigmasq)))
+  list(pro = nk / sum(nk), mean = t(mu),
+       variance = list(modelName = "EEI", d = p, G = G, scale = scale, shape = sigmasq / scale,
+                       sigma = array(diag(sigmasq), c(p, p, G))))
+}
+
+run_eei_map <- function(X, z, itmax) {
+  pr <- defaultPrior(X, G = ncol(z), modelName = "EEI")
+  hold <- .Machine$double.xmax / 2
+  for (it in 1:itmax) {
+    if (min(colSums(z)) <= sqrt(.Machine$double.eps))
+      return(jobj(list(itmax = as.character(itmax), iterations = as.character(it), return_code = "-1",
+                       warning = jstr("mixing proportion fell below threshold"), converged = "false", loglik = "null")))
+    par <- mstep_eei_map(X, z, pr)
+    es <- estepEEI(X, parameters = par)
+    z <- es$z
+    change <- abs(hold - es$loglik) / (1 + abs(es$loglik))
+    hold <- es$loglik
+    if (change <= TOL[1]) break
+  }
+  G <- ncol(z)
+  jobj(list(
+    itmax = as.character(itmax), iterations = as.character(it), relative_change = num(change),
+    return_code = "0", converged = if (it < itmax) "true" else "false",
+    loglik = num(es$loglik), pro = jvec(par$pro),
+    mean = jlist(lapply(1:G, function(k) jvec(par$mean[, k]))),
+    sigma = jlist(lapply(1:G, function(k) jmat(par$variance$sigma[, , k]))),
+    variance = jobj(list(scale = jvec(par$variance$scale), shape = jvec(par$variance$shape)))))
+}
+
 prior_fields <- function(X, model, G) {
   data <- if (model %in% UNIVARIATE_MODELS) as.vector(X) else X
   pr <- defaultPrior(data, G = G, modelName = model)
@@ -179,6 +230,10 @@ write_fixture <- function(name, file, columns, X, G, models, source) {
               fits = jlist(fits)))
   })
   names(entries) <- models
+  eei_map <- if ("EEI" %in% models) jobj(list(
+    prior = prior_fields(X, "EEI", G),
+    parameter_count = as.character(nMclustParams("EEI", d = ncol(X), G = G)),
+    fits = jlist(c(lapply(CHECKPOINTS, function(t) run_eei_map(X, z, t)), list(run_eei_map(X, z, CONVERGENCE_MAX)))))) else NULL
   text <- jobj(list(
     generator = jstr("tests/Bgmm.Tests/Fixtures/mclust/make_fixtures.R"),
     mclust_version = jstr(as.character(packageVersion("mclust"))),
@@ -188,7 +243,9 @@ write_fixture <- function(name, file, columns, X, G, models, source) {
     dataset = jstr(name), source = jstr(source), data = jstr(file), columns = jint(columns),
     n = as.character(nrow(X)), d = as.character(ncol(X)), G = as.character(G),
     labels_from = jstr("hclass(hc(data), G)"), labels = jint(labels),
-    models = jobj(entries)))
+    models = jobj(entries),
+    eei_map_call = if (is.null(eei_map)) NULL else jstr("run_eei_map(data, unmap(labels), itmax): the conjugate MAP M-step of EEI (make_fixtures.R) with estepEEI, tol = 1e-14"),
+    eei_map = eei_map))
   path <- file.path(out_dir, sprintf("%s_G%d.json", name, G))
   writeLines(text, path)
   cat(sprintf("%-28s %7d bytes\n", basename(path), file.size(path)))
