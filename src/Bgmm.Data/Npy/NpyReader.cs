@@ -37,6 +37,7 @@ public sealed class NpyReader : IChunkedTable
     private readonly FileStream _stream;
     private readonly SafeFileHandle _file;
     private readonly NpyHeader _header;
+    private readonly FileStamp _stamp;
     private readonly int _size;
     private byte[] _buffer = [];
 
@@ -45,6 +46,7 @@ public sealed class NpyReader : IChunkedTable
         _stream = stream;
         _file = stream.SafeFileHandle;
         _header = header;
+        _stamp = FileStamp.Of(_file, name);
         _size = header.ElementType.Size;
         Name = name;
         RowCount = header.Shape[0];
@@ -78,7 +80,12 @@ public sealed class NpyReader : IChunkedTable
     public static NpyReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        FileStream stream = DataFiles.Open(path);
+        return OpenStream(DataFiles.Open(path), path);
+    }
+
+    /// <summary>Reads the header of the .npy file open as <paramref name="stream"/> (which the reader then owns), named <paramref name="path"/> in messages.</summary>
+    internal static NpyReader OpenStream(FileStream stream, string path)
+    {
         try
         {
             NpyHeader header = NpyHeader.Read(stream, path);
@@ -114,6 +121,7 @@ public sealed class NpyReader : IChunkedTable
     public void ReadChunk(long firstRow, int rowCount, double[][] columns)
     {
         ChunkedTable.CheckRead(this, firstRow, rowCount, columns);
+        _stamp.Check(_file, Name);
         int d = ColumnCount;
         if (_header.FortranOrder || d == 1)
         {

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+
+namespace Bgmm.Data;
+
+/// <summary>Rows [<see cref="First"/>, <see cref="First"/> + <see cref="Count"/>) of part <see cref="Part"/>.</summary>
+/// <param name="Part">The part's index in the data set.</param>
+/// <param name="First">The block's first row, counted in its part.</param>
+/// <param name="Count">Rows in the block.</param>
+/// <param name="Start">The block's first row, counted in the whole data set.</param>
+internal readonly record struct TableBlock(int Part, long First, int Count, long Start)
+{
+    /// <summary>Whether the block ends its part.</summary>
+    public bool EndsPart(IChunkedTable part) => First + Count == part.RowCount;
+}
+
+/// <summary>
+/// The parts of a data set (their rows in the given order) cut into blocks: each part into blocks of
+/// <see cref="BlockRows"/> rows, its last block excepted. Blocks never span two parts.
+/// </summary>
+internal sealed class TableBlocks
+{
+    private readonly long[] _partStart;
+
+    /// <param name="parts">≥ 1 tables of the same number of columns.</param>
+    /// <param name="blockRows">Rows per block (≥ 1).</param>
+    public TableBlocks(IReadOnlyList<IChunkedTable> parts, int blockRows)
+    {
+        Parts = parts;
+        BlockRows = blockRows;
+        _partStart = new long[parts.Count + 1];
+        var plan = new List<TableBlock>();
+        for (int p = 0; p < parts.Count; p++)
+        {
+            long rows = parts[p].RowCount;
+            for (long first = 0; first < rows; first += blockRows) plan.Add(new TableBlock(p, first, (int)Math.Min(blockRows, rows - first), _partStart[p] + first));
+            _partStart[p + 1] = _partStart[p] + rows;
+        }
+        Plan = plan;
+    }
+
+    public IReadOnlyList<IChunkedTable> Parts { get; }
+
+    public int BlockRows { get; }
+
+    public IReadOnlyList<TableBlock> Plan { get; }
+
+    /// <summary>Rows in all the parts.</summary>
+    public long RowCount => _partStart[^1];
+
+    public int Dimension => Parts[0].ColumnCount;
+
+    /// <summary>The part holding row <paramref name="row"/> of the data set, and the row's index in it.</summary>
+    public (int Part, long Row) Locate(long row)
+    {
+        int p = Array.BinarySearch(_partStart, row);
+        if (p < 0) p = ~p - 1;
+        return (p, row - _partStart[p]);
+    }
+
+    /// <summary>The index in <see cref="Plan"/> of the block holding row <paramref name="row"/> of the data set.</summary>
+    public int BlockOf(long row)
+    {
+        int lo = 0, hi = Plan.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (Plan[mid].Start <= row) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    /// <summary>Reads the block into new arrays of its exact length, as a dataset.</summary>
+    public Dataset Read(TableBlock block) => Read(block, NewColumns(Dimension, block.Count));
+
+    /// <summary>Reads the block into <paramref name="columns"/> (each exactly <see cref="TableBlock.Count"/> long), as a dataset over them.</summary>
+    public Dataset Read(TableBlock block, double[][] columns)
+    {
+        Parts[block.Part].ReadChunk(block.First, block.Count, columns);
+        return Dataset.WrapColumns(columns);
+    }
+
+    public static double[][] NewColumns(int d, int rows)
+    {
+        var columns = new double[d][];
+        for (int j = 0; j < d; j++) columns[j] = GC.AllocateUninitializedArray<double>(rows);
+        return columns;
+    }
+}
+
+/// <summary>
+/// Reads the blocks of a <see cref="TableBlocks"/> in order on a thread of its own, one block ahead of
+/// the caller (double buffering): while the caller computes on block b, block b + 1 is read. Memory is
+/// two blocks' columns, reused from block to block (a part's shorter last block gets arrays of its own).
+/// </summary>
+/// <remarks>
+/// The block <see cref="MoveNext"/> hands out stays valid until the next call; an error of the reading
+/// thread is thrown there, with its stack. <see cref="Dispose"/> stops the thread and waits for it
+/// (at most one block's read), so that the tables are free for the next reader.
+/// </remarks>
+internal sealed class BlockReadAhead : IDisposable
+{
+    /// <summary>Buffers: the one being computed on and the one being filled.</summary>
+    public const int Buffers = 2;
+
+    private readonly TableBlocks _blocks;
+    private readonly BlockingCollection<double[][]> _free = [];
+    private readonly BlockingCollection<Item> _filled = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private double[][]? _held;
+
+    public BlockReadAhead(TableBlocks blocks)
+    {
+        _blocks = blocks;
+        int rows = (int)Math.Min(blocks.BlockRows, blocks.Plan.Max(b => b.Count));
+        for (int i = 0; i < Buffers; i++) _free.Add(TableBlocks.NewColumns(blocks.Dimension, rows));
+        _thread = new Thread(ReadAll) { IsBackground = true, Name = "bgmm block reader" };
+        _thread.Start();
+    }
+
+    /// <summary>Waits for the next block; false after the last.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public bool MoveNext(out TableBlock block, out Dataset rows, CancellationToken cancellationToken)
+    {
+        if (_held is not null)
+        {
+            _free.Add(_held, CancellationToken.None);
+            _held = null;
+        }
+        if (!_filled.TryTake(out Item item, Timeout.Infinite, cancellationToken))
+        {
+            (block, rows) = (default, null!);
+            return false;
+        }
+        item.Error?.Throw();
+        _held = item.Buffer;
+        (block, rows) = (item.Block, item.Rows!);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _stop.Dispose();
+        _free.Dispose();
+        _filled.Dispose();
+    }
+
+    private void ReadAll()
+    {
+        try
+        {
+            foreach (TableBlock block in _blocks.Plan)
+            {
+                double[][] buffer = _free.Take(_stop.Token);
+                double[][] columns = block.Count == buffer[0].Length ? buffer : TableBlocks.NewColumns(_blocks.Dimension, block.Count);
+                _filled.Add(new Item(block, _blocks.Read(block, columns), buffer, null), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Disposed before the end: the caller stopped reading.
+        }
+        catch (Exception e)
+        {
+            _filled.Add(new Item(default, null, null, ExceptionDispatchInfo.Capture(e)), CancellationToken.None);
+        }
+        finally
+        {
+            _filled.CompleteAdding();
+        }
+    }
+
+    private readonly record struct Item(TableBlock Block, Dataset? Rows, double[][]? Buffer, ExceptionDispatchInfo? Error);
+}
