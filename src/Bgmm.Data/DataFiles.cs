@@ -6,7 +6,9 @@ namespace Bgmm.Data;
 internal static class DataFiles
 {
     /// <summary>Opens <paramref name="path"/> for reading, or explains in a <see cref="DataFileException"/> why it cannot be.</summary>
-    public static FileStream Open(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="allowEmpty">Accept a file of 0 bytes (whose reader then explains what is missing).</param>
+    public static FileStream Open(string path, bool allowEmpty = false)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new DataFileException("(no file name)", "(no file name): no data file was given; give the path of a CSV, .npy or Parquet file.");
@@ -21,7 +23,7 @@ internal static class DataFiles
         {
             throw new DataFileException(path, $"{path}: cannot read the file ({Describe(ex)}); check the path and permissions.", ex);
         }
-        if (stream.Length == 0)
+        if (stream.Length == 0 && !allowEmpty)
         {
             stream.Dispose();
             throw new DataFileException(path, $"{path}: the file is empty (0 bytes).");

@@ -16,7 +16,7 @@ internal readonly record struct TableBlock(int Part, long First, int Count, long
 
 /// <summary>
 /// The parts of a data set (their rows in the given order) cut into blocks: each part into blocks of
-/// <see cref="BlockRows"/> rows, its last block excepted. Blocks never span two parts.
+/// <see cref="BlockRows"/> rows, its last block excepted, or kept whole. Blocks never span two parts.
 /// </summary>
 internal sealed class TableBlocks
 {
@@ -24,7 +24,8 @@ internal sealed class TableBlocks
 
     /// <param name="parts">≥ 1 tables of the same number of columns.</param>
     /// <param name="blockRows">Rows per block (≥ 1).</param>
-    public TableBlocks(IReadOnlyList<IChunkedTable> parts, int blockRows)
+    /// <param name="wholePart">Which parts are one block, whatever their length (none by default).</param>
+    public TableBlocks(IReadOnlyList<IChunkedTable> parts, int blockRows, Func<int, bool>? wholePart = null)
     {
         Parts = parts;
         BlockRows = blockRows;
@@ -33,7 +34,8 @@ internal sealed class TableBlocks
         for (int p = 0; p < parts.Count; p++)
         {
             long rows = parts[p].RowCount;
-            for (long first = 0; first < rows; first += blockRows) plan.Add(new TableBlock(p, first, (int)Math.Min(blockRows, rows - first), _partStart[p] + first));
+            long step = wholePart?.Invoke(p) == true ? rows : blockRows;
+            for (long first = 0; first < rows; first += step) plan.Add(new TableBlock(p, first, (int)Math.Min(step, rows - first), _partStart[p] + first));
             _partStart[p + 1] = _partStart[p] + rows;
         }
         Plan = plan;

@@ -22,6 +22,8 @@ namespace Bgmm.Data;
 /// own read buffers (a Parquet row group), the runtime and the caller. Not counted either way: the
 /// per-chunk statistics of one block (K·(1 + D + D²)·8 bytes per <see cref="StatisticsAccumulator.ChunkRows"/>
 /// rows, at most <see cref="MaxBlockRows"/> rows).</para>
+/// <para>Tables whose columns are already in memory (<see cref="InMemoryTable"/>, a <see cref="CsvTable"/>
+/// that was not converted) are used as they are when loading, not copied.</para>
 /// <para>The source reads its tables but does not own them: dispose them after the source. The tables
 /// must not be read by anyone else while the source uses them.</para>
 /// </remarks>
@@ -111,15 +113,20 @@ public sealed class TableSource : StatisticsSource, IRowReader
         int d = parts[0].ColumnCount;
         if (streamed || LoadedBytes(rows, d) > memoryBudget)
             return new TableSource(new TableBlocks(parts, StreamedBlockRows(memoryBudget, d)), null, threads, precision);
-        var blocks = new TableBlocks(parts, MaxBlockRows);
+        // Columns already in memory (an in-memory table, a CSV held in memory) are one block each, not copied.
+        var blocks = new TableBlocks(parts, MaxBlockRows, p => InMemoryColumns(parts[p]) is not null);
         var loaded = new Dataset[blocks.Plan.Count];
         for (int b = 0; b < loaded.Length; b++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            loaded[b] = blocks.Read(blocks.Plan[b]);
+            TableBlock block = blocks.Plan[b];
+            double[][]? columns = InMemoryColumns(parts[block.Part]);
+            loaded[b] = columns is null ? blocks.Read(block) : Dataset.WrapColumns(columns);
         }
         return new TableSource(blocks, loaded, threads, precision);
     }
+
+    private static double[][]? InMemoryColumns(IChunkedTable part) => part is IColumnsInMemory memory ? memory.Columns : null;
 
     /// <summary>Prepares the accumulator for the restart's K.</summary>
     public override void Start(GaussianMixture initial, CancellationToken cancellationToken)
