@@ -93,8 +93,9 @@ internal sealed class TableBlocks
 
 /// <summary>
 /// Reads the blocks of a <see cref="TableBlocks"/> in order on a thread of its own, one block ahead of
-/// the caller (double buffering): while the caller computes on block b, block b + 1 is read. Memory is
-/// two blocks' columns, reused from block to block (a part's shorter last block gets arrays of its own).
+/// the caller (double buffering): while the caller computes on block b, block b + 1 is read. At most
+/// <see cref="Buffers"/> blocks exist at a time; their columns come from a <see cref="ColumnPool"/> that
+/// outlives the pass, so a pass allocates nothing once the pool holds them.
 /// </summary>
 /// <remarks>
 /// The block <see cref="MoveNext"/> hands out stays valid until the next call; an error of the reading
@@ -103,21 +104,21 @@ internal sealed class TableBlocks
 /// </remarks>
 internal sealed class BlockReadAhead : IDisposable
 {
-    /// <summary>Buffers: the one being computed on and the one being filled.</summary>
+    /// <summary>Blocks in memory at once: the one being computed on and the one being read.</summary>
     public const int Buffers = 2;
 
     private readonly TableBlocks _blocks;
-    private readonly BlockingCollection<double[][]> _free = [];
+    private readonly ColumnPool _pool;
+    private readonly SemaphoreSlim _slots = new(Buffers);
     private readonly BlockingCollection<Item> _filled = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread _thread;
     private double[][]? _held;
 
-    public BlockReadAhead(TableBlocks blocks)
+    public BlockReadAhead(TableBlocks blocks, ColumnPool pool)
     {
         _blocks = blocks;
-        int rows = (int)Math.Min(blocks.BlockRows, blocks.Plan.Max(b => b.Count));
-        for (int i = 0; i < Buffers; i++) _free.Add(TableBlocks.NewColumns(blocks.Dimension, rows));
+        _pool = pool;
         _thread = new Thread(ReadAll) { IsBackground = true, Name = "bgmm block reader" };
         _thread.Start();
     }
@@ -126,18 +127,14 @@ internal sealed class BlockReadAhead : IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
     public bool MoveNext(out TableBlock block, out Dataset rows, CancellationToken cancellationToken)
     {
-        if (_held is not null)
-        {
-            _free.Add(_held, CancellationToken.None);
-            _held = null;
-        }
+        Release();
         if (!_filled.TryTake(out Item item, Timeout.Infinite, cancellationToken))
         {
             (block, rows) = (default, null!);
             return false;
         }
         item.Error?.Throw();
-        _held = item.Buffer;
+        _held = item.Columns;
         (block, rows) = (item.Block, item.Rows!);
         return true;
     }
@@ -146,9 +143,20 @@ internal sealed class BlockReadAhead : IDisposable
     {
         _stop.Cancel();
         _thread.Join();
+        Release();
+        while (_filled.TryTake(out Item item)) _pool.Return(item.Columns);
         _stop.Dispose();
-        _free.Dispose();
+        _slots.Dispose();
         _filled.Dispose();
+    }
+
+    /// <summary>Gives the block handed out last back to the pool.</summary>
+    private void Release()
+    {
+        if (_held is null) return;
+        _pool.Return(_held);
+        _held = null;
+        _slots.Release();
     }
 
     private void ReadAll()
@@ -157,9 +165,9 @@ internal sealed class BlockReadAhead : IDisposable
         {
             foreach (TableBlock block in _blocks.Plan)
             {
-                double[][] buffer = _free.Take(_stop.Token);
-                double[][] columns = block.Count == buffer[0].Length ? buffer : TableBlocks.NewColumns(_blocks.Dimension, block.Count);
-                _filled.Add(new Item(block, _blocks.Read(block, columns), buffer, null), CancellationToken.None);
+                _slots.Wait(_stop.Token);
+                double[][] columns = _pool.Rent(block.Count);
+                _filled.Add(new Item(block, _blocks.Read(block, columns), columns, null), CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -176,5 +184,46 @@ internal sealed class BlockReadAhead : IDisposable
         }
     }
 
-    private readonly record struct Item(TableBlock Block, Dataset? Rows, double[][]? Buffer, ExceptionDispatchInfo? Error);
+    private readonly record struct Item(TableBlock Block, Dataset? Rows, double[][]? Columns, ExceptionDispatchInfo? Error);
+}
+
+/// <summary>
+/// Columns of exact lengths (a dataset's columns are exactly its rows long) kept for reuse: a few sets
+/// per length, for a few lengths — the full blocks' and the parts' last blocks' in the usual cases of
+/// one large part or of parts of equal sizes. Safe to use from two threads.
+/// </summary>
+internal sealed class ColumnPool(int dimension)
+{
+    private const int Lengths = 4;
+    private readonly Lock _lock = new();
+    private readonly List<(int Rows, Stack<double[][]> Sets)> _kept = [];
+
+    /// <summary>D columns of <paramref name="rows"/> values (contents undefined).</summary>
+    public double[][] Rent(int rows)
+    {
+        lock (_lock)
+        {
+            int i = _kept.FindIndex(k => k.Rows == rows);
+            if (i >= 0 && _kept[i].Sets.Count > 0) return _kept[i].Sets.Pop();
+        }
+        return TableBlocks.NewColumns(dimension, rows);
+    }
+
+    /// <summary>Keeps <paramref name="columns"/> for a later <see cref="Rent"/> (or drops it when the pool is full).</summary>
+    public void Return(double[][]? columns)
+    {
+        if (columns is null) return;
+        lock (_lock)
+        {
+            int rows = columns[0].Length;
+            int i = _kept.FindIndex(k => k.Rows == rows);
+            if (i < 0)
+            {
+                if (_kept.Count == Lengths) _kept.RemoveAt(0);
+                _kept.Add((rows, new Stack<double[][]>()));
+                i = _kept.Count - 1;
+            }
+            if (_kept[i].Sets.Count < BlockReadAhead.Buffers) _kept[i].Sets.Push(columns);
+        }
+    }
 }

@@ -36,6 +36,7 @@ public sealed class TableSource : StatisticsSource, IRowReader
     private readonly Dataset[]? _loaded;
     private readonly int _threads;
     private readonly Precision _precision;
+    private readonly ColumnPool _pool;
     private StatisticsAccumulator? _accumulator;
     private double[][] _scratch = [];
 
@@ -46,6 +47,7 @@ public sealed class TableSource : StatisticsSource, IRowReader
         _loaded = loaded;
         _threads = threads;
         _precision = precision;
+        _pool = new ColumnPool(blocks.Dimension);
     }
 
     /// <summary>The tables, in order.</summary>
@@ -215,7 +217,7 @@ public sealed class TableSource : StatisticsSource, IRowReader
             }
             return;
         }
-        using var ahead = new BlockReadAhead(_blocks);
+        using var ahead = new BlockReadAhead(_blocks, _pool);
         while (ahead.MoveNext(out TableBlock block, out Dataset rows, cancellationToken))
         {
             cancellationToken.ThrowIfCancellationRequested();
