@@ -25,14 +25,14 @@ public static class Program
             case "write" when args.Length == 3:
                 Write(args[1], long.Parse(args[2], CultureInfo.InvariantCulture));
                 return 0;
-            case "read" when args.Length == 2:
-                Read(args[1]);
+            case "read" when args.Length is 2 or 3:
+                Read(args[1], args.Length == 3 ? int.Parse(args[2], CultureInfo.InvariantCulture) : TableSource.MaxBlockRows);
                 return 0;
             case "fit" when args.Length == 5:
                 Fit(args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: write PATH ROWS | read PATH | fit PATH memory|BUDGET ITERATIONS THREADS");
+                Console.Error.WriteLine("usage: write PATH ROWS | read PATH [BLOCKROWS] | fit PATH memory|BUDGET ITERATIONS THREADS");
                 return 2;
         }
     }
@@ -59,12 +59,18 @@ public static class Program
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {rows} rows ({new FileInfo(path).Length / 1e9:F2} GB) in {clock.Elapsed.TotalSeconds:F1} s"));
     }
 
-    /// <summary>Times a pass of reading alone (blocks of the largest size), and of wrapping the blocks as datasets.</summary>
-    private static void Read(string path)
+    /// <summary>Times the copy out of the page cache alone, then passes of reading blocks and of wrapping them as datasets.</summary>
+    private static void Read(string path, int block)
     {
         using NpyReader table = NpyReader.Open(path);
-        const int block = TableSource.MaxBlockRows;
         double[][] columns = [.. Enumerable.Range(0, table.ColumnCount).Select(_ => new double[block])];
+        using (var raw = File.OpenHandle(path))
+        {
+            var buffer = new byte[NpyReader.ReadBufferBytes];
+            long length = RandomAccess.GetLength(raw), t0 = Stopwatch.GetTimestamp();
+            for (long at = 0; at < length;) at += RandomAccess.Read(raw, buffer, at);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"copy out of the page cache alone (pread of 1 MiB): {(Stopwatch.GetTimestamp() - t0) * 1e3 / Stopwatch.Frequency:F0} ms"));
+        }
         for (int pass = 0; pass < 3; pass++)
         {
             long read = 0, wrap = 0;

@@ -103,7 +103,8 @@ public sealed class CsvTable : IChunkedTable, IColumnsInMemory
                     continue;
                 }
                 held.Add(rows.Values);
-                if (TableSource.LoadedBytes(held.Rows, rows.Values.Length) > memoryBudget)
+                // Columns in memory hold at most Array.MaxLength rows, whatever the budget.
+                if (TableSource.LoadedBytes(held.Rows, rows.Values.Length) > memoryBudget || held.Rows == Array.MaxLength)
                 {
                     spill = new TemporaryNpy(name, rows.Values.Length, temporaryFolder);
                     held.MoveTo(spill);
