@@ -21,7 +21,7 @@ namespace Bgmm.Data;
 /// on, the one being read) take at most a quarter of the budget, which leaves the rest to the tables'
 /// own read buffers (a Parquet row group), the runtime and the caller. Not counted either way: the
 /// per-chunk statistics of one block (K·(1 + D + D²)·8 bytes per <see cref="StatisticsAccumulator.ChunkRows"/>
-/// rows, at most <see cref="MaxBlockRows"/> rows).</para>
+/// rows of a block: at most <see cref="MaxBlockRows"/> rows, or a whole table already in memory).</para>
 /// <para>Tables whose columns are already in memory (<see cref="InMemoryTable"/>, a <see cref="CsvTable"/>
 /// that was not converted) are used as they are when loading, not copied.</para>
 /// <para>The source reads its tables but does not own them: dispose them after the source. The tables
