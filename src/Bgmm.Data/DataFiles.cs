@@ -1,10 +1,14 @@
+using Microsoft.Win32.SafeHandles;
+
 namespace Bgmm.Data;
 
 /// <summary>Opening data files, with the messages of the problems that prevent it.</summary>
 internal static class DataFiles
 {
     /// <summary>Opens <paramref name="path"/> for reading, or explains in a <see cref="DataFileException"/> why it cannot be.</summary>
-    public static FileStream Open(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="allowEmpty">Accept a file of 0 bytes (whose reader then explains what is missing).</param>
+    public static FileStream Open(string path, bool allowEmpty = false)
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new DataFileException("(no file name)", "(no file name): no data file was given; give the path of a CSV, .npy or Parquet file.");
@@ -19,7 +23,7 @@ internal static class DataFiles
         {
             throw new DataFileException(path, $"{path}: cannot read the file ({Describe(ex)}); check the path and permissions.", ex);
         }
-        if (stream.Length == 0)
+        if (stream.Length == 0 && !allowEmpty)
         {
             stream.Dispose();
             throw new DataFileException(path, $"{path}: the file is empty (0 bytes).");
@@ -35,4 +39,35 @@ internal static class DataFiles
         UnauthorizedAccessException => "permission denied",
         _ => e.Message.ReplaceLineEndings(" ").TrimEnd('.'),
     };
+}
+
+/// <summary>
+/// The size and modification time of an open file, taken when it is opened and compared before later
+/// reads: a table promises the same values on every read, which a file changed in between breaks.
+/// </summary>
+internal readonly record struct FileStamp(long Length, DateTime LastWriteUtc)
+{
+    /// <summary>The stamp of the file open as <paramref name="file"/> now.</summary>
+    public static FileStamp Of(SafeFileHandle file, string name)
+    {
+        try
+        {
+            return new FileStamp(RandomAccess.GetLength(file), File.GetLastWriteTimeUtc(file));
+        }
+        catch (IOException ex)
+        {
+            throw new DataFileException(name, $"{name}: cannot read the file ({DataFiles.Describe(ex)}).", ex);
+        }
+    }
+
+    /// <summary>Throws a <see cref="DataFileException"/> when the file's size or modification time is no longer this stamp's.</summary>
+    public void Check(SafeFileHandle file, string name)
+    {
+        FileStamp now = Of(file, name);
+        if (now != this)
+        {
+            throw new DataFileException(name,
+                $"{name}: the file was changed while it was being read ({(now.Length != Length ? "its size" : "its modification time")} changed); do not modify a data file during a fit, and run the fit again.");
+        }
+    }
 }

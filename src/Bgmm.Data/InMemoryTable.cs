@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Bgmm.Data;
 
 /// <summary>An <see cref="IChunkedTable"/> over columns already in memory (not copied).</summary>
-public sealed class InMemoryTable : IChunkedTable
+public sealed class InMemoryTable : IChunkedTable, IColumnsInMemory
 {
     private readonly double[][] _columns;
 
@@ -45,6 +45,8 @@ public sealed class InMemoryTable : IChunkedTable
 
     /// <inheritdoc/>
     public IReadOnlyList<string> ColumnNames { get; }
+
+    double[][]? IColumnsInMemory.Columns => _columns;
 
     /// <inheritdoc/>
     public int PreferredChunkRows => Math.Min(1 << 16, _columns[0].Length);

@@ -34,15 +34,19 @@ public sealed record ParquetColumn(string Name, string Type, bool IsNumeric, boo
 public sealed class ParquetColumnReader : IChunkedTable
 {
     private readonly ParquetReader _reader;
+    private readonly FileStream _file;
+    private readonly FileStamp _stamp;
     private readonly DataField[] _fields;
     private readonly long[] _groupStart; // first row of each row group, then the total
     private double[][] _group;
     private int _cachedGroup = -1;
 
-    private ParquetColumnReader(string name, ParquetReader reader, DataField[] fields, long[] groupStart)
+    private ParquetColumnReader(string name, ParquetReader reader, FileStream file, DataField[] fields, long[] groupStart)
     {
         Name = name;
         _reader = reader;
+        _file = file;
+        _stamp = FileStamp.Of(file.SafeFileHandle, name);
         _fields = fields;
         _groupStart = groupStart;
         ColumnNames = [.. fields.Select(f => f.Name)];
@@ -80,7 +84,7 @@ public sealed class ParquetColumnReader : IChunkedTable
     /// <exception cref="DataFileException">The file is missing, unreadable or not a Parquet file.</exception>
     public static IReadOnlyList<ParquetColumn> ListColumns(string path)
     {
-        ParquetReader reader = OpenReader(path);
+        ParquetReader reader = OpenReader(path, out _);
         try
         {
             return [.. reader.Schema.Fields.Select(Describe)];
@@ -97,14 +101,14 @@ public sealed class ParquetColumnReader : IChunkedTable
     /// <exception cref="DataFileException">The file is missing, unreadable, not a Parquet file or has no rows; a column asked for is missing, not numeric or asked for twice; or the file has no numeric column.</exception>
     public static ParquetColumnReader Open(string path, IReadOnlyList<string>? columns = null)
     {
-        ParquetReader reader = OpenReader(path);
+        ParquetReader reader = OpenReader(path, out FileStream file);
         try
         {
             DataField[] fields = Select(path, reader.Schema, columns);
             var groupStart = new long[reader.RowGroupCount + 1];
             for (int g = 0; g < reader.RowGroupCount; g++) groupStart[g + 1] = groupStart[g] + reader.RowGroups[g].RowCount;
             if (groupStart[^1] == 0) throw new DataFileException(path, $"{path}: the file has no rows; give at least one row.");
-            return new ParquetColumnReader(path, reader, fields, groupStart);
+            return new ParquetColumnReader(path, reader, file, fields, groupStart);
         }
         catch
         {
@@ -138,9 +142,9 @@ public sealed class ParquetColumnReader : IChunkedTable
     /// <summary>Parquet.Net's reader is only asynchronously disposable; closing a file does not block for long.</summary>
     private static void Close(ParquetReader reader) => reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static ParquetReader OpenReader(string path)
+    private static ParquetReader OpenReader(string path, out FileStream stream)
     {
-        FileStream stream = DataFiles.Open(path);
+        stream = DataFiles.Open(path);
         try
         {
             return ParquetReader.CreateAsync(stream, parquetOptions: null, leaveStreamOpen: false).GetAwaiter().GetResult();
@@ -216,6 +220,7 @@ public sealed class ParquetColumnReader : IChunkedTable
     {
         if (g == _cachedGroup) return;
         _cachedGroup = -1;
+        _stamp.Check(_file.SafeFileHandle, Name);
         int rows = (int)(_groupStart[g + 1] - _groupStart[g]);
         ParquetRowGroupReader group = _reader.RowGroups[g];
         for (int j = 0; j < _fields.Length; j++)

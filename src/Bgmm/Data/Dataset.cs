@@ -80,25 +80,7 @@ public sealed class Dataset
     /// The number of distinct rows of positive weight, counting no further than
     /// <paramref name="atMost"/> (so it costs O(N·atMost) at worst and stops early).
     /// </summary>
-    public int CountDistinctRows(int atMost)
-    {
-        var distinct = new List<int>(Math.Max(0, Math.Min(atMost, 1024)));
-        for (int i = 0; i < Count && distinct.Count < atMost; i++)
-        {
-            if (Weight(i) == 0) continue;
-            bool seen = false;
-            foreach (int r in distinct)
-            {
-                if (_storage.RowsEqual(r, i))
-                {
-                    seen = true;
-                    break;
-                }
-            }
-            if (!seen) distinct.Add(i);
-        }
-        return distinct.Count;
-    }
+    public int CountDistinctRows(int atMost) => Initializers.CountDistinct(new DatasetRows(this, sourcePoints: false), atMost);
 
     /// <summary>Whether rows a and b have equal coordinates.</summary>
     internal bool RowsEqual(int a, int b) => _storage.RowsEqual(a, b);
