@@ -129,8 +129,7 @@ public sealed class RgbImage
         static byte[] Narrow(ushort[] plane)
         {
             var result = GC.AllocateUninitializedArray<byte>(plane.Length);
-            // round(v / 257) = floor((v + 128) / 257): v + 128.5 is never a multiple of 257.
-            for (int i = 0; i < plane.Length; i++) result[i] = (byte)((plane[i] + 128) / 257);
+            ChannelScale.Narrow(plane, result);
             return result;
         }
     }
@@ -207,6 +206,13 @@ internal static class ChannelScale
 
     /// <summary>v/65535.0 by IEEE division.</summary>
     public static double Scale16(ushort v) => v / 65535.0;
+
+    /// <summary>16-bit values rounded to 8 bits for drawing: round(v·255/65535) (<see cref="RgbImage.To8Bit"/>).</summary>
+    public static void Narrow(ReadOnlySpan<ushort> values, Span<byte> narrowed)
+    {
+        // round(v / 257) = floor((v + 128) / 257): v + 128.5 is never a multiple of 257.
+        for (int i = 0; i < values.Length; i++) narrowed[i] = (byte)((values[i] + 128) / 257);
+    }
 
     private static double[] CreateTable8()
     {
