@@ -208,7 +208,7 @@ internal sealed class ImageOptions
             result.GetValue(Precision) == "single" ? Bgmm.Precision.Single : Bgmm.Precision.Double,
             ParseComponents(result.GetValue(Background)),
             SmoothingSettings(result),
-            result.GetValue(Stream) switch { "on" => StreamMode.On, "off" => StreamMode.Off, _ => StreamMode.Auto });
+            ParseStream(result.GetValue(Stream)));
     }
 
     private Bgmm.Spatial.SmoothingOptions? SmoothingSettings(ParseResult result)
@@ -226,6 +226,8 @@ internal sealed class ImageOptions
             Sweeps = sweeps,
         };
     }
+
+    internal static StreamMode ParseStream(string? text) => text switch { "on" => StreamMode.On, "off" => StreamMode.Off, _ => StreamMode.Auto };
 
     internal static IReadOnlyList<int>? ParseComponents(string? text)
     {

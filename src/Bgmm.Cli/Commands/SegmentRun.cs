@@ -91,10 +91,7 @@ internal static class SegmentRun
             CheckSmoothingMemory(path, model.ComponentCounts.Max(), settings);
             return false;
         }
-        if (settings.Stream != StreamMode.Auto) return settings.Stream == StreamMode.On;
-        // Whatever is not a readable image file goes the in-memory way, which explains what is wrong with it.
-        if (ImageFile.ReadHeader(path) is not ImageHeader header) return false;
-        return header.PixelCount > settings.MaxPixels || SegmentationMemory.InMemory(header) > SegmentationMemory.Available();
+        return Streamed(path, settings);
     }
 
     private static void CheckSmoothingMemory(string path, int components, ImageSettings settings)
@@ -117,11 +114,8 @@ internal static class SegmentRun
     {
         using var outputs = new OutputSet(folder, allInputs, cancellationToken);
         string name = Path.GetFileName(path);
-        ImageSegmentation? streamed = null;
-        Stage(outputs, StreamedOutputs.FileNames, new Stream[StreamedOutputs.FileNames.Count], 0, streams =>
-            streamed = FitProgressDisplay.RunPhases(console, name, progress => StreamedSegmenter.Segment(path, options,
-                new StreamedOutputs(streams[0], streams[1], streams[2], streams[3], streams[4]), settings.MaxPixels, progress, cancellationToken)));
-        ImageSegmentation result = streamed!;
+        ImageSegmentation result = Stream(outputs, streams => FitProgressDisplay.RunPhases(console, name,
+            progress => StreamedSegmenter.Segment(path, options, streams, settings.MaxPixels, progress, cancellationToken)));
         console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
             $"{path}: {result.Width}×{result.Height} = {(long)result.Width * result.Height} pixels, streamed; {(result.Compressed ? $"{result.FittedRows} distinct colours: the colour table was fitted, weighted by pixel counts" : "every pixel fitted, the file read at each iteration")}"));
 
@@ -134,6 +128,24 @@ internal static class SegmentRun
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> written = outputs.Commit();
         return new SegmentationOutcome(path, outputs.Folder, result, json, written, TimeSpan.Zero, outputClock.Elapsed);
+    }
+
+    /// <summary>Runs a streamed segmentation whose images are staged in <paramref name="outputs"/> as they are written.</summary>
+    internal static ImageSegmentation Stream(OutputSet outputs, Func<StreamedOutputs, ImageSegmentation> segment)
+    {
+        ImageSegmentation? result = null;
+        Stage(outputs, StreamedOutputs.FileNames, new Stream[StreamedOutputs.FileNames.Count], 0, streams =>
+            result = segment(new StreamedOutputs(streams[0], streams[1], streams[2], streams[3], streams[4])));
+        return result!;
+    }
+
+    /// <summary>Whether to stream an image when no smoothing is asked for (<see cref="StreamMode"/>).</summary>
+    internal static bool Streamed(string path, ImageSettings settings)
+    {
+        if (settings.Stream != StreamMode.Auto) return settings.Stream == StreamMode.On;
+        // Whatever is not a readable image file goes the in-memory way, which explains what is wrong with it.
+        if (ImageFile.ReadHeader(path) is not ImageHeader header) return false;
+        return header.PixelCount > settings.MaxPixels || SegmentationMemory.InMemory(header) > SegmentationMemory.Available();
     }
 
     /// <summary>Stages <paramref name="names"/>[<paramref name="next"/>…], each open while the next are, and calls <paramref name="write"/> with all their streams.</summary>

@@ -86,8 +86,61 @@ public static class StreamedSegmenter
         }
         points.Dispose();
 
-        GaussianMixture mixture = fit.Mixture;
-        int threads = options.Fit.Threads;
+        ForegroundSplit split = LabelAndWrite(file, table, colours, preview, compressed, fit.Mixture, options.Background, options.Fit.Threads, outputs, cancellationToken);
+        ImageHeader h = file.Header;
+        return new ImageSegmentation(h.Width, h.Height, h.BitsPerChannel, compressed, compressed ? colours.Count : pixels, fit, prior, selection,
+            null, null, [], [], split, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <see cref="ImageSegmenter.Apply"/> for an image file of any size: labels it with an already-fitted mixture
+    /// (no fit), writing its images to <paramref name="outputs"/> as it goes; the log-likelihood is summed as in memory.
+    /// </summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="mixture">A mixture of D = 3 (RGB in [0, 1]), K ≤ 256.</param>
+    /// <param name="prior">The prior the mixture was fitted with, if known (for the log joint in the JSON).</param>
+    /// <param name="background">The background components, or null for the border rule.</param>
+    /// <param name="outputs">Where the images go.</param>
+    /// <param name="maxHeldPixels">As for <see cref="Segment"/>.</param>
+    /// <param name="threads">Threads (0 = every core); results do not depend on it.</param>
+    /// <param name="cancellationToken">Stops between bands of rows.</param>
+    public static ImageSegmentation Apply(string path, GaussianMixture mixture, MixturePrior? prior, IReadOnlyList<int>? background, StreamedOutputs outputs,
+        long maxHeldPixels = ImageLoader.DefaultMaxPixels, int threads = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(mixture);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHeldPixels, 1);
+        if (mixture.Dimension != 3)
+            throw new ModelInputException(nameof(mixture), $"the mixture has D = {mixture.Dimension}; image mixtures have D = 3 (R, G, B).");
+        if (mixture.ComponentCount > ImageSegmenter.MaxComponents)
+            throw new ModelInputException(nameof(mixture), $"the mixture has K = {mixture.ComponentCount} components: image labels are bytes, so K must be ≤ {ImageSegmenter.MaxComponents}.");
+        var clock = Stopwatch.StartNew();
+        ImageFile file = ImageFile.Open(path, maxHeldPixels);
+        (ColourTable table, PreviewSample preview) = Scan(file, maxHeldPixels, cancellationToken);
+        Dataset colours = table.ToDataset();
+        long pixels = file.Header.PixelCount;
+        bool compressed = colours.Count <= SegmentationOptions.AutoCompressionRatio * pixels;
+        double logLikelihood;
+        if (compressed)
+        {
+            logLikelihood = mixture.LogLikelihood(colours, threads);
+        }
+        else
+        {
+            using var source = new ImagePixelSource(file, mixture.ComponentCount, threads, Precision.Double);
+            logLikelihood = source.EStep(mixture, cancellationToken).Statistics.LogLikelihood;
+        }
+        ForegroundSplit split = LabelAndWrite(file, table, colours, preview, compressed, mixture, background, threads, outputs, cancellationToken);
+        ImageHeader h = file.Header;
+        return new ImageSegmentation(h.Width, h.Height, h.BitsPerChannel, compressed, compressed ? colours.Count : pixels, null, prior, null,
+            null, (mixture, logLikelihood, pixels), [], [], split, clock.Elapsed);
+    }
+
+    /// <summary>The foreground split from the preview's labels, then pass 2; returns the split with its exact share.</summary>
+    private static ForegroundSplit LabelAndWrite(ImageFile file, ColourTable table, Dataset colours, PreviewSample preview, bool compressed,
+        GaussianMixture mixture, IReadOnlyList<int>? background, int threads, StreamedOutputs outputs, CancellationToken cancellationToken)
+    {
         (ColourTable, byte[], float[])? lookup = null;
         byte[] previewLabels = new byte[preview.PixelCount];
         if (compressed)
@@ -106,9 +159,9 @@ public static class StreamedSegmenter
             mixture.Predict(preview.ToDataset(), previewLabels, threads);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        ForegroundSplit split = options.Background is null
+        ForegroundSplit split = background is null
             ? ForegroundSplit.ByBorder(previewLabels, preview.Width, preview.Height, mixture.ComponentCount)
-            : ForegroundSplit.Given(previewLabels, options.Background, mixture.ComponentCount);
+            : ForegroundSplit.Given(previewLabels, background, mixture.ComponentCount);
 
         var pass = new OutputPass(file, mixture, split.IsBackground, threads);
         pass.Run(lookup, outputs, cancellationToken);
@@ -117,10 +170,7 @@ public static class StreamedSegmenter
         {
             if (!split.IsBackground[k]) foreground += pass.Counts[k];
         }
-        split = split with { Share = (double)foreground / pixels };
-        ImageHeader h = file.Header;
-        return new ImageSegmentation(h.Width, h.Height, h.BitsPerChannel, compressed, compressed ? colours.Count : pixels, fit, prior, selection,
-            null, null, [], [], split, clock.Elapsed);
+        return split with { Share = (double)foreground / file.Header.PixelCount };
     }
 
     /// <summary>Pass 1: the colour table and the preview sample.</summary>

@@ -105,12 +105,26 @@ public class StreamedSegmentTests
         Assert.False(Directory.Exists(tmp["out"]) && Directory.EnumerateFiles(tmp["out"]).Any());
     }
 
-    /// <summary>Runs segment with --stream off and on; asserts equal result.json without timings and equal pixels in every image.</summary>
-    internal static void AssertSameOutputs(string path, params string[] options)
+    [Theory]
+    [InlineData("scene-61x47", "scene-jpeg-63x49", "3")]
+    [InlineData("scene-61x47", "noise-53x41", "2")]
+    [InlineData("gradient16-45x33", "noise16-37x29", "2")]
+    public void Apply_StreamedGivesTheInMemoryResultAndPixels(string fitted, string labelled, string k)
     {
         using var tmp = new TempFolder();
-        CliRun whole = CliRunner.Run(["segment", path, "-o", tmp["whole"], "--stream", "off", .. options]);
-        CliRun streamed = CliRunner.Run(["segment", path, "-o", tmp["streamed"], "--stream", "on", .. options]);
+        CliRun fit = CliRunner.Run("segment", Generate(tmp, fitted), "-o", tmp["model"], "-k", k);
+        Assert.True(fit.ExitCode == 0, fit.Stderr);
+        AssertSameOutputs(["apply", tmp["model/result.json"], Generate(tmp, labelled)], []);
+    }
+
+    /// <summary>Runs segment with --stream off and on; asserts equal result.json without timings and equal pixels in every image.</summary>
+    internal static void AssertSameOutputs(string path, params string[] options) => AssertSameOutputs(["segment", path], options);
+
+    private static void AssertSameOutputs(string[] command, string[] options)
+    {
+        using var tmp = new TempFolder();
+        CliRun whole = CliRunner.Run([.. command, "-o", tmp["whole"], "--stream", "off", .. options]);
+        CliRun streamed = CliRunner.Run([.. command, "-o", tmp["streamed"], "--stream", "on", .. options]);
         Assert.True(whole.ExitCode == 0, whole.Stderr);
         Assert.True(streamed.ExitCode == 0, streamed.Stderr);
         Assert.Equal(WithoutTimings(tmp["whole/result.json"]), WithoutTimings(tmp["streamed/result.json"]));
