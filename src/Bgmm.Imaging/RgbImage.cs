@@ -156,7 +156,7 @@ public sealed class RgbImage
         static double[] Scale16(ushort[] plane)
         {
             var column = GC.AllocateUninitializedArray<double>(plane.Length);
-            for (int i = 0; i < plane.Length; i++) column[i] = ChannelScale.Scale16(plane[i]);
+            ChannelScale.Scale16(plane, column);
             return column;
         }
     }
@@ -206,6 +206,12 @@ internal static class ChannelScale
 
     /// <summary>v/65535.0 by IEEE division.</summary>
     public static double Scale16(ushort v) => v / 65535.0;
+
+    /// <summary><see cref="Scale16(ushort)"/> of every value.</summary>
+    public static void Scale16(ReadOnlySpan<ushort> values, Span<double> scaled)
+    {
+        for (int i = 0; i < values.Length; i++) scaled[i] = values[i] / 65535.0;
+    }
 
     /// <summary>16-bit values rounded to 8 bits for drawing: round(v·255/65535) (<see cref="RgbImage.To8Bit"/>).</summary>
     public static void Narrow(ReadOnlySpan<ushort> values, Span<byte> narrowed)

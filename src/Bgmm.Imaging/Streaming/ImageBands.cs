@@ -172,17 +172,10 @@ internal sealed class ImageBands : IDisposable
         int n = Pixels;
         if (Is16Bit)
         {
-            var columns = new double[3][];
-            ReadOnlySpan<ushort> r = Red16, g = Green16, b = Blue16;
-            columns[0] = new double[n];
-            columns[1] = new double[n];
-            columns[2] = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                columns[0][i] = ChannelScale.Scale16(r[i]);
-                columns[1][i] = ChannelScale.Scale16(g[i]);
-                columns[2][i] = ChannelScale.Scale16(b[i]);
-            }
+            double[][] columns = [new double[n], new double[n], new double[n]];
+            ChannelScale.Scale16(Red16, columns[0]);
+            ChannelScale.Scale16(Green16, columns[1]);
+            ChannelScale.Scale16(Blue16, columns[2]);
             return Dataset.WrapColumns(columns);
         }
         byte[][] planes = n == _r8.Length ? [_r8, _g8, _b8] : [_r8[..n], _g8[..n], _b8[..n]];

@@ -95,20 +95,15 @@ internal sealed class PixelBlocks(int bitsPerChannel)
     {
         if (bands.Is16Bit)
         {
-            Scale(bands.Red16.Slice(from, count), _doubles[0].AsSpan(to));
-            Scale(bands.Green16.Slice(from, count), _doubles[1].AsSpan(to));
-            Scale(bands.Blue16.Slice(from, count), _doubles[2].AsSpan(to));
+            ChannelScale.Scale16(bands.Red16.Slice(from, count), _doubles[0].AsSpan(to));
+            ChannelScale.Scale16(bands.Green16.Slice(from, count), _doubles[1].AsSpan(to));
+            ChannelScale.Scale16(bands.Blue16.Slice(from, count), _doubles[2].AsSpan(to));
         }
         else
         {
             bands.Red8.Slice(from, count).CopyTo(_bytes[0].AsSpan(to));
             bands.Green8.Slice(from, count).CopyTo(_bytes[1].AsSpan(to));
             bands.Blue8.Slice(from, count).CopyTo(_bytes[2].AsSpan(to));
-        }
-
-        static void Scale(ReadOnlySpan<ushort> values, Span<double> scaled)
-        {
-            for (int i = 0; i < values.Length; i++) scaled[i] = ChannelScale.Scale16(values[i]);
         }
     }
 

@@ -78,7 +78,7 @@ internal sealed class PreviewSample
         for (int j = 0; j < 3; j++)
         {
             columns[j] = new double[PixelCount];
-            for (int i = 0; i < PixelCount; i++) columns[j][i] = ChannelScale.Scale16(_planes16[j][i]);
+            ChannelScale.Scale16(_planes16[j], columns[j]);
         }
         return Dataset.WrapColumns(columns);
     }
