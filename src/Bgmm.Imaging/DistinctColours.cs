@@ -1,4 +1,5 @@
 using System.Numerics;
+using Bgmm.Imaging.Streaming;
 
 namespace Bgmm.Imaging;
 
@@ -30,23 +31,10 @@ internal static class DistinctColours
 
     internal static Result Find8Direct(byte[] r, byte[] g, byte[] b)
     {
-        int n = r.Length;
-        var rowOfKey = new int[1 << 24]; // row + 1; 0 = not seen yet
-        var sourceRows = GC.AllocateUninitializedArray<int>(n);
-        var first = new GrowingList(InitialCapacity);
-        for (int i = 0; i < n; i++)
-        {
-            int key = (r[i] << 16) | (g[i] << 8) | b[i];
-            int row = rowOfKey[key] - 1;
-            if (row < 0)
-            {
-                row = first.Count;
-                first.Add(i);
-                rowOfKey[key] = row + 1;
-            }
-            sourceRows[i] = row;
-        }
-        return Build8(r, g, b, first, sourceRows);
+        var table = ColourTable.Create(8, long.MaxValue);
+        var sourceRows = GC.AllocateUninitializedArray<int>(r.Length);
+        table.Add(r, g, b, sourceRows);
+        return new Result(table.ToDataset(), sourceRows);
     }
 
     internal static Result Find8Hashed(byte[] r, byte[] g, byte[] b)
@@ -109,73 +97,10 @@ internal static class DistinctColours
 
     public static Result Find16(ushort[] r, ushort[] g, ushort[] b)
     {
-        int n = r.Length;
-        var sourceRows = GC.AllocateUninitializedArray<int>(n);
-        var first = new GrowingList(InitialCapacity);
-        int bits = BitOperations.Log2(InitialCapacity);
-        var keys = new long[1 << bits]; // key + 1; 0 = empty
-        var rows = new int[1 << bits];
-        int mask = keys.Length - 1;
-        int limit = keys.Length / 2;
-        for (int i = 0; i < n; i++)
-        {
-            long tagged = (((long)r[i] << 32) | ((long)g[i] << 16) | b[i]) + 1;
-            int slot = Hash((ulong)tagged, bits);
-            int row;
-            while (true)
-            {
-                long key = keys[slot];
-                if (key == 0)
-                {
-                    row = first.Count;
-                    first.Add(i);
-                    keys[slot] = tagged;
-                    rows[slot] = row;
-                    if (first.Count > limit)
-                    {
-                        bits++;
-                        (keys, rows) = Rehash(keys, rows, bits);
-                        mask = keys.Length - 1;
-                        limit = keys.Length / 2;
-                    }
-                    break;
-                }
-                if (key == tagged)
-                {
-                    row = rows[slot];
-                    break;
-                }
-                slot = (slot + 1) & mask;
-            }
-            sourceRows[i] = row;
-        }
-
-        int m = first.Count;
-        var columns = new[] { new double[m], new double[m], new double[m] };
-        for (int row = 0; row < m; row++)
-        {
-            int p = first[row];
-            columns[0][row] = ChannelScale.Scale16(r[p]);
-            columns[1][row] = ChannelScale.Scale16(g[p]);
-            columns[2][row] = ChannelScale.Scale16(b[p]);
-        }
-        return new Result(Dataset.WrapColumns(columns, Count(sourceRows, m)), sourceRows);
-
-        static (long[], int[]) Rehash(long[] oldKeys, int[] oldRows, int bits)
-        {
-            var keys = new long[1 << bits];
-            var rows = new int[1 << bits];
-            int mask = keys.Length - 1;
-            for (int s = 0; s < oldKeys.Length; s++)
-            {
-                if (oldKeys[s] == 0) continue;
-                int slot = Hash((ulong)oldKeys[s], bits);
-                while (keys[slot] != 0) slot = (slot + 1) & mask;
-                keys[slot] = oldKeys[s];
-                rows[slot] = oldRows[s];
-            }
-            return (keys, rows);
-        }
+        var table = ColourTable.Create(16, long.MaxValue);
+        var sourceRows = GC.AllocateUninitializedArray<int>(r.Length);
+        table.Add(r, g, b, sourceRows);
+        return new Result(table.ToDataset(), sourceRows);
     }
 
     /// <summary>Fibonacci hashing: the top <paramref name="bits"/> bits of key·2⁶⁴/φ.</summary>

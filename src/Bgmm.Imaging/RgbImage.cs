@@ -129,8 +129,7 @@ public sealed class RgbImage
         static byte[] Narrow(ushort[] plane)
         {
             var result = GC.AllocateUninitializedArray<byte>(plane.Length);
-            // round(v / 257) = floor((v + 128) / 257): v + 128.5 is never a multiple of 257.
-            for (int i = 0; i < plane.Length; i++) result[i] = (byte)((plane[i] + 128) / 257);
+            ChannelScale.Narrow(plane, result);
             return result;
         }
     }
@@ -157,7 +156,7 @@ public sealed class RgbImage
         static double[] Scale16(ushort[] plane)
         {
             var column = GC.AllocateUninitializedArray<double>(plane.Length);
-            for (int i = 0; i < plane.Length; i++) column[i] = ChannelScale.Scale16(plane[i]);
+            ChannelScale.Scale16(plane, column);
             return column;
         }
     }
@@ -207,6 +206,19 @@ internal static class ChannelScale
 
     /// <summary>v/65535.0 by IEEE division.</summary>
     public static double Scale16(ushort v) => v / 65535.0;
+
+    /// <summary><see cref="Scale16(ushort)"/> of every value.</summary>
+    public static void Scale16(ReadOnlySpan<ushort> values, Span<double> scaled)
+    {
+        for (int i = 0; i < values.Length; i++) scaled[i] = values[i] / 65535.0;
+    }
+
+    /// <summary>16-bit values rounded to 8 bits for drawing: round(v·255/65535) (<see cref="RgbImage.To8Bit"/>).</summary>
+    public static void Narrow(ReadOnlySpan<ushort> values, Span<byte> narrowed)
+    {
+        // round(v / 257) = floor((v + 128) / 257): v + 128.5 is never a multiple of 257.
+        for (int i = 0; i < values.Length; i++) narrowed[i] = (byte)((values[i] + 128) / 257);
+    }
 
     private static double[] CreateTable8()
     {

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Bgmm.Cli.Output;
 using Bgmm.Cli.Rendering;
 using Bgmm.Imaging;
+using Bgmm.Imaging.Streaming;
 using Bgmm.Serialization;
 
 namespace Bgmm.Cli.Commands;
@@ -30,6 +31,7 @@ internal sealed class ApplyCommand
         command.Arguments.Add(_images);
         InputList.RejectUnknownOptions(_images);
         command.Options.Add(_image.MaxPixels);
+        command.Options.Add(_image.Stream);
         command.Options.Add(_image.Background);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
@@ -43,7 +45,8 @@ internal sealed class ApplyCommand
             MixturePrior? prior = TryReadPrior(text);
             long maxPixels = result.GetValue(_image.MaxPixels);
             if (maxPixels < 1) throw new UserError($"--max-pixels = {maxPixels}: it must be ≥ 1.");
-            var settings = new ImageSettings(maxPixels, ColourCompression.Auto, Precision.Double, ImageOptions.ParseComponents(result.GetValue(_image.Background)));
+            var settings = new ImageSettings(maxPixels, ColourCompression.Auto, Precision.Double, ImageOptions.ParseComponents(result.GetValue(_image.Background)),
+                Stream: ImageOptions.ParseStream(result.GetValue(_image.Stream)));
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
             return SegmentCommand.RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
                 (path, folder) => Apply(path, folder, modelPath, mixture, prior, settings, [modelPath, .. inputs], cancellationToken));
@@ -68,16 +71,20 @@ internal sealed class ApplyCommand
     {
         var clock = Stopwatch.StartNew();
         using var outputs = new OutputSet(folder, allInputs, cancellationToken);
-        RgbImage image = ImageLoader.Load(path, settings.MaxPixels, cancellationToken);
+        bool streamed = SegmentRun.Streamed(path, settings);
+        RgbImage? image = streamed ? null : ImageLoader.Load(path, settings.MaxPixels, cancellationToken);
         TimeSpan decode = clock.Elapsed;
-        ImageSegmentation result = ImageSegmenter.Apply(image, mixture, prior, settings.Background, threads: 0, cancellationToken);
+        ImageSegmentation result = image is null
+            ? SegmentRun.Stream(outputs, streams => StreamedSegmenter.Apply(path, mixture, prior, settings.Background, streams, settings.MaxPixels, threads: 0, cancellationToken))
+            : ImageSegmenter.Apply(image, mixture, prior, settings.Background, threads: 0, cancellationToken);
         var outputClock = Stopwatch.StartNew();
         string json = result.ToJson(w =>
         {
             w.WriteString("model", Path.GetFullPath(modelPath));
             SegmentRun.WriteRunProperties(w, path, decode, result.Elapsed);
         });
-        SegmentRun.WriteImageOutputs(outputs, result, json, traceTitle: "");
+        if (streamed) outputs.Add("result.json", Encoding.UTF8.GetBytes(json));
+        else SegmentRun.WriteImageOutputs(outputs, result, json, traceTitle: "");
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<string> files = outputs.Commit();
         return new SegmentationOutcome(path, outputs.Folder, result, json, files, decode, outputClock.Elapsed);

@@ -73,6 +73,12 @@ internal sealed class BenchCommand
         Description = "Also run the smoothing study: generated 192×192 images with known segments at two noise levels, pixel error rate of the independent model (β = 0) and of the Potts smoothing for β = 0.5, 1, 2, 4 (about a minute).",
     };
 
+    private readonly Option<string?> _writeLargePng = new("--write-large-png")
+    {
+        Description = "Write the synthetic image of the streamed-segmentation benchmark to a file and exit: WIDTHxHEIGHT:FILE, e.g. 40000x25000:/tmp/gigapixel.png (bench/gigapixel.sh).",
+        Hidden = true,
+    };
+
     public Command Build(CliConsole console, CancellationToken cancellationToken)
     {
         var command = new Command("bench",
@@ -87,9 +93,11 @@ internal sealed class BenchCommand
         command.Options.Add(_threading);
         command.Options.Add(_smoothing);
         command.Options.Add(_selfCheck);
+        command.Options.Add(_writeLargePng);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
         {
             if (result.GetValue(_selfCheck)) return SelfCheck(console);
+            if (result.GetValue(_writeLargePng) is string largePng) return BenchGigapixel.Write(console, largePng, cancellationToken);
             int[] ks = ParseComponents(result.GetValue(_components) ?? "2,3,4");
             int iterations = result.GetValue(_iterations);
             int repeats = result.GetValue(_repeats);

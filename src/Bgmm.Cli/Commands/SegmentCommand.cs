@@ -133,8 +133,14 @@ internal sealed class ImageOptions
 {
     public Option<long> MaxPixels { get; } = new("--max-pixels")
     {
-        Description = "Refuse images with more pixels than this (checked from the header before decoding). Memory use is about 30 bytes per pixel.",
+        Description = "The most pixels held in memory (checked from the header before decoding): the whole image when it is segmented in memory (about 30 bytes per pixel; always with --smooth), and, when streamed, the distinct colours of a 16-bit image or an image that cannot be decoded row by row. A larger image is streamed (--stream auto).",
         DefaultValueFactory = _ => ImageLoader.DefaultMaxPixels,
+    };
+
+    public Option<string> Stream { get; } = new("--stream")
+    {
+        Description = "Read the image row by row instead of decoding it whole, for images of any size (the same result, bit for bit; two or more passes over the file): auto (when the image exceeds --max-pixels or its in-memory segmentation would not fit in the available memory), on, off. --smooth always runs in memory.",
+        DefaultValueFactory = _ => "auto",
     };
 
     public Option<string> Compress { get; } = new("--compress")
@@ -176,12 +182,14 @@ internal sealed class ImageOptions
     {
         Neighbours.AcceptOnlyFromAmong("4", "8");
         Compress.AcceptOnlyFromAmong("auto", "on", "off");
+        Stream.AcceptOnlyFromAmong("auto", "on", "off");
         Precision.AcceptOnlyFromAmong("double", "single");
     }
 
     public void AddTo(Command command)
     {
         command.Options.Add(MaxPixels);
+        command.Options.Add(Stream);
         command.Options.Add(Compress);
         command.Options.Add(Precision);
         command.Options.Add(Background);
@@ -199,7 +207,8 @@ internal sealed class ImageOptions
             result.GetValue(Compress) switch { "on" => ColourCompression.On, "off" => ColourCompression.Off, _ => ColourCompression.Auto },
             result.GetValue(Precision) == "single" ? Bgmm.Precision.Single : Bgmm.Precision.Double,
             ParseComponents(result.GetValue(Background)),
-            SmoothingSettings(result));
+            SmoothingSettings(result),
+            ParseStream(result.GetValue(Stream)));
     }
 
     private Bgmm.Spatial.SmoothingOptions? SmoothingSettings(ParseResult result)
@@ -217,6 +226,8 @@ internal sealed class ImageOptions
             Sweeps = sweeps,
         };
     }
+
+    internal static StreamMode ParseStream(string? text) => text switch { "on" => StreamMode.On, "off" => StreamMode.Off, _ => StreamMode.Auto };
 
     internal static IReadOnlyList<int>? ParseComponents(string? text)
     {

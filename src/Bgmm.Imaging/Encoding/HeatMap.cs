@@ -28,25 +28,34 @@ public static class HeatMap
             throw new ArgumentException($"there are {values.Length} values for {n} pixels: give one value per pixel.", nameof(values));
         if (!double.IsFinite(min) || !double.IsFinite(max) || max < min)
             throw new ArgumentException($"the range [{min}, {max}] is not a finite interval with min ≤ max.", nameof(max));
-        double scale = max > min ? 255.0 / (max - min) : 0.0;
         var rgba = GC.AllocateUninitializedArray<byte>(n * 4);
-        for (int i = 0, o = 0; i < n; i++, o += 4)
+        Pixels(values, min, max, rgba, bytesPerPixel: 4);
+        return PngEncoding.Rgb8(width, height, rgba);
+    }
+
+    /// <summary>
+    /// The colours of <paramref name="values"/> (a row, or the whole image) into <paramref name="pixels"/>:
+    /// R, G, B, then 255 when <paramref name="bytesPerPixel"/> is 4.
+    /// </summary>
+    internal static void Pixels(ReadOnlySpan<float> values, double min, double max, Span<byte> pixels, int bytesPerPixel)
+    {
+        double scale = max > min ? 255.0 / (max - min) : 0.0;
+        for (int i = 0, o = 0; i < values.Length; i++, o += bytesPerPixel)
         {
             float v = values[i];
             if (!float.IsFinite(v))
             {
-                (rgba[o], rgba[o + 1], rgba[o + 2]) = MissingColour;
+                (pixels[o], pixels[o + 1], pixels[o + 2]) = MissingColour;
             }
             else
             {
                 int index = (int)Math.Round(Math.Clamp((v - min) * scale, 0.0, 255.0));
-                rgba[o] = Palette[3 * index];
-                rgba[o + 1] = Palette[3 * index + 1];
-                rgba[o + 2] = Palette[3 * index + 2];
+                pixels[o] = Palette[3 * index];
+                pixels[o + 1] = Palette[3 * index + 1];
+                pixels[o + 2] = Palette[3 * index + 2];
             }
-            rgba[o + 3] = 255;
+            if (bytesPerPixel == 4) pixels[o + 3] = 255;
         }
-        return PngEncoding.Rgb8(width, height, rgba);
     }
 
     /// <summary>The colour of t ∈ [0, 1].</summary>

@@ -20,8 +20,14 @@ public static class LabelImage
         LabelChecks.Labels(labels, n, components);
         byte[] level = Levels(components);
         var pixels = GC.AllocateUninitializedArray<byte>(n);
-        for (int i = 0; i < n; i++) pixels[i] = level[labels[i]];
+        Map(labels, level, pixels);
         return PngEncoding.Gray8(width, height, pixels);
+    }
+
+    /// <summary>pixels[i] = levels[labels[i]]: the grey value of every label (of a row, or of the whole image).</summary>
+    internal static void Map(ReadOnlySpan<byte> labels, byte[] levels, Span<byte> pixels)
+    {
+        for (int i = 0; i < labels.Length; i++) pixels[i] = levels[labels[i]];
     }
 
     /// <summary>The grey level of each of the K components: round(k·255/(K − 1)), halves away from zero.</summary>

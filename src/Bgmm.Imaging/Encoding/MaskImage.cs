@@ -17,11 +17,17 @@ public static class MaskImage
     {
         int n = LabelChecks.PixelCount(width, height);
         LabelChecks.Labels(labels, n, isBackground.Length);
+        var pixels = GC.AllocateUninitializedArray<byte>(n);
+        LabelImage.Map(labels, Levels(isBackground), pixels);
+        return PngEncoding.Gray8(width, height, pixels);
+    }
+
+    /// <summary>The mask value of each component: 0 for background, 255 for foreground.</summary>
+    internal static byte[] Levels(ReadOnlySpan<bool> isBackground)
+    {
         var level = new byte[256];
         for (int k = 0; k < isBackground.Length; k++) level[k] = isBackground[k] ? (byte)0 : (byte)255;
-        var pixels = GC.AllocateUninitializedArray<byte>(n);
-        for (int i = 0; i < n; i++) pixels[i] = level[labels[i]];
-        return PngEncoding.Gray8(width, height, pixels);
+        return level;
     }
 }
 
@@ -44,14 +50,25 @@ public static class Cutout
         RgbImage rgb = image.To8Bit();
         ReadOnlySpan<byte> r = rgb.Red8, g = rgb.Green8, b = rgb.Blue8;
         var rgba = new byte[(long)n * 4];
-        for (int i = 0, o = 0; i < n; i++, o += 4)
+        Pixels(r, g, b, labels, isBackground, rgba);
+        return PngEncoding.Rgba8(image.Width, image.Height, rgba);
+    }
+
+    /// <summary>The RGBA of every pixel (of a row, or of the whole image): its colour and 255, or all 0 for background.</summary>
+    internal static void Pixels(ReadOnlySpan<byte> r, ReadOnlySpan<byte> g, ReadOnlySpan<byte> b, ReadOnlySpan<byte> labels,
+        ReadOnlySpan<bool> isBackground, Span<byte> rgba)
+    {
+        for (int i = 0, o = 0; i < labels.Length; i++, o += 4)
         {
-            if (isBackground[labels[i]]) continue;
+            if (isBackground[labels[i]])
+            {
+                rgba.Slice(o, 4).Clear();
+                continue;
+            }
             rgba[o] = r[i];
             rgba[o + 1] = g[i];
             rgba[o + 2] = b[i];
             rgba[o + 3] = 255;
         }
-        return PngEncoding.Rgba8(image.Width, image.Height, rgba);
     }
 }

@@ -48,86 +48,20 @@ public static class SegmentsFigure
         int n = LabelChecks.PixelCount(image.Width, image.Height);
         LabelChecks.Labels(labels, n, components);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLongSide, MinLongSide);
-        FigureLayout layout = FigureLayout.Plan(image.Width, image.Height, components + 1, maxLongSide);
-
+        var canvas = new SegmentsCanvas(image.Width, image.Height, components, maxLongSide, typeface);
         RgbImage rgb = image.To8Bit();
-        var figure = new byte[(long)layout.Width * layout.Height * 4];
-        figure.AsSpan().Fill(255);
-        var across = AreaResampler.Create(image.Width, layout.PanelWidth);
-        var down = AreaResampler.Create(image.Height, layout.PanelHeight);
-        for (int p = 0; p < layout.Panels; p++)
-        {
-            (int x, int y) = layout.PanelOrigin(p);
-            DrawFrame(figure, layout.Width, x - 1, y - 1, layout.PanelWidth + 2, layout.PanelHeight + 2);
-            RenderPanel(rgb, labels, keep: p - 1, across, down, figure, layout.Width, x, y);
-        }
-        DrawTitles(figure, layout, typeface);
-        return PngEncoding.Rgb8(layout.Width, layout.Height, figure);
+        ReadOnlySpan<byte> r = rgb.Red8, g = rgb.Green8, b = rgb.Blue8;
+        int width = image.Width;
+        for (int y = 0, o = 0; y < image.Height; y++, o += width)
+            canvas.AddRow(r.Slice(o, width), g.Slice(o, width), b.Slice(o, width), labels.Slice(o, width));
+        return canvas.Encode();
     }
 
     /// <summary>The title of panel <paramref name="panel"/>: "original", then "component k".</summary>
     internal static string Title(int panel) =>
         panel == 0 ? "original" : string.Create(CultureInfo.InvariantCulture, $"component {panel - 1}");
 
-    /// <summary>
-    /// Draws one panel at (x0, y0): pixels whose label is <paramref name="keep"/> (every pixel when
-    /// it is −1) keep their colour, the others are white; then area-averaged to the panel size.
-    /// </summary>
-    private static void RenderPanel(RgbImage rgb, ReadOnlySpan<byte> labels, int keep, AreaResampler across, AreaResampler down,
-        Span<byte> figure, int figureWidth, int x0, int y0)
-    {
-        ReadOnlySpan<byte> r = rgb.Red8, g = rgb.Green8, b = rgb.Blue8;
-        int width = rgb.Width, pw = across.Target;
-        var sum = new float[pw * 3];
-        for (int oy = 0; oy < down.Target; oy++)
-        {
-            Array.Clear(sum);
-            int firstRow = down.Footprint(oy, out ReadOnlySpan<float> rowWeights);
-            for (int j = 0; j < rowWeights.Length; j++)
-            {
-                float wy = rowWeights[j];
-                if (wy == 0) continue;
-                int rowStart = (firstRow + j) * width;
-                for (int ox = 0; ox < pw; ox++)
-                {
-                    int firstColumn = across.Footprint(ox, out ReadOnlySpan<float> columnWeights);
-                    float sr = 0, sg = 0, sb = 0;
-                    for (int k = 0; k < columnWeights.Length; k++)
-                    {
-                        int i = rowStart + firstColumn + k;
-                        float w = columnWeights[k];
-                        if (keep < 0 || labels[i] == keep)
-                        {
-                            sr += w * r[i];
-                            sg += w * g[i];
-                            sb += w * b[i];
-                        }
-                        else
-                        {
-                            float white = w * 255f;
-                            sr += white;
-                            sg += white;
-                            sb += white;
-                        }
-                    }
-                    sum[3 * ox] += wy * sr;
-                    sum[3 * ox + 1] += wy * sg;
-                    sum[3 * ox + 2] += wy * sb;
-                }
-            }
-            int o = ((y0 + oy) * figureWidth + x0) * 4;
-            for (int ox = 0; ox < pw; ox++, o += 4)
-            {
-                figure[o] = ToByte(sum[3 * ox]);
-                figure[o + 1] = ToByte(sum[3 * ox + 1]);
-                figure[o + 2] = ToByte(sum[3 * ox + 2]);
-            }
-        }
-    }
-
-    private static byte ToByte(float v) => (byte)Math.Clamp((int)(v + 0.5f), 0, 255);
-
-    private static void DrawFrame(Span<byte> figure, int figureWidth, int x, int y, int w, int h)
+    internal static void DrawFrame(Span<byte> figure, int figureWidth, int x, int y, int w, int h)
     {
         for (int i = 0; i < w; i++)
         {
@@ -147,7 +81,7 @@ public static class SegmentsFigure
         }
     }
 
-    private static unsafe void DrawTitles(byte[] figure, FigureLayout layout, SKTypeface? typeface)
+    internal static unsafe void DrawTitles(byte[] figure, FigureLayout layout, SKTypeface? typeface)
     {
         if (typeface is null)
         {

@@ -14,10 +14,23 @@ public sealed class ImageSegmentation
     private readonly float[] _uncertainty;
     private readonly (GaussianMixture Mixture, double LogLikelihood, long Points)? _applied;
 
-    internal ImageSegmentation(RgbImage image, bool compressed, int fittedRows, FitResult? fit, MixturePrior? prior, ModelSelectionResult? selection,
+    private readonly RgbImage? _image;
+
+    internal ImageSegmentation(RgbImage image, bool compressed, long fittedRows, FitResult? fit, MixturePrior? prior, ModelSelectionResult? selection,
         SmoothedFitResult? smoothing, (GaussianMixture, double, long)? applied, byte[] labels, float[] uncertainty, ForegroundSplit foreground, TimeSpan elapsed)
+        : this(image.Width, image.Height, image.BitsPerChannel, compressed, fittedRows, fit, prior, selection, smoothing, applied, labels, uncertainty, foreground, elapsed)
     {
-        Image = image;
+        _image = image;
+    }
+
+    /// <summary>A streamed segmentation (<see cref="Streaming.StreamedSegmenter"/>): no image, labels or uncertainty held.</summary>
+    internal ImageSegmentation(int width, int height, int bitsPerChannel, bool compressed, long fittedRows, FitResult? fit, MixturePrior? prior,
+        ModelSelectionResult? selection, SmoothedFitResult? smoothing, (GaussianMixture, double, long)? applied, byte[] labels, float[] uncertainty,
+        ForegroundSplit foreground, TimeSpan elapsed)
+    {
+        Width = width;
+        Height = height;
+        BitsPerChannel = bitsPerChannel;
         Compressed = compressed;
         FittedRows = fittedRows;
         Fit = fit;
@@ -32,13 +45,26 @@ public sealed class ImageSegmentation
     }
 
     /// <summary>The image.</summary>
-    public RgbImage Image { get; }
+    /// <exception cref="InvalidOperationException">The segmentation was streamed (<see cref="IsStreamed"/>): it holds no image.</exception>
+    public RgbImage Image => _image ?? throw new InvalidOperationException("a streamed segmentation holds no image: its outputs were written as the image was read.");
+
+    /// <summary>Whether the image was streamed from its file (<see cref="Streaming.StreamedSegmenter"/>): then <see cref="Image"/>, <see cref="Labels"/> and <see cref="Uncertainty"/> are not held.</summary>
+    public bool IsStreamed => _image is null;
+
+    /// <summary>The image's width in pixels.</summary>
+    public int Width { get; }
+
+    /// <summary>The image's height in pixels.</summary>
+    public int Height { get; }
+
+    /// <summary>8 or 16: the depth of the image's values.</summary>
+    public int BitsPerChannel { get; }
 
     /// <summary>Whether the fit ran on the table of distinct colours (weighted by pixel counts).</summary>
     public bool Compressed { get; }
 
     /// <summary>Rows fitted: distinct colours when <see cref="Compressed"/>, else pixels.</summary>
-    public int FittedRows { get; }
+    public long FittedRows { get; }
 
     /// <summary>The independent-pixel fit (the chosen one when several K were tried); null when a given mixture was applied.</summary>
     public FitResult? Fit { get; }
@@ -64,10 +90,10 @@ public sealed class ImageSegmentation
     /// <summary>Where in <see cref="ObjectiveTrace"/> the smoothing starts (null without smoothing).</summary>
     public int? SmoothingStart => Smoothing is null ? null : Fit!.LogJointTrace.Count;
 
-    /// <summary>argmax_k of every pixel's posterior (or of q when smoothed), row-major, canonical component indices.</summary>
+    /// <summary>argmax_k of every pixel's posterior (or of q when smoothed), row-major, canonical component indices; empty when streamed.</summary>
     public ReadOnlySpan<byte> Labels => _labels;
 
-    /// <summary>The posterior entropy of every pixel's component (nats, 0 … log K), row-major.</summary>
+    /// <summary>The posterior entropy of every pixel's component (nats, 0 … log K), row-major; empty when streamed.</summary>
     public ReadOnlySpan<float> Uncertainty => _uncertainty;
 
     /// <summary>Which components are background, and the foreground's share of the image.</summary>
@@ -86,9 +112,9 @@ public sealed class ImageSegmentation
     {
         void Image(Utf8JsonWriter w)
         {
-            w.WriteNumber("width", this.Image.Width);
-            w.WriteNumber("height", this.Image.Height);
-            w.WriteNumber("bits_per_channel", this.Image.BitsPerChannel);
+            w.WriteNumber("width", Width);
+            w.WriteNumber("height", Height);
+            w.WriteNumber("bits_per_channel", BitsPerChannel);
             w.WriteBoolean("compressed", Compressed);
             if (Compressed) w.WriteNumber("distinct_colours", FittedRows);
             w.WriteStartObject("foreground");

@@ -119,7 +119,7 @@ public static class ImageSegmenter
         return (image.ToDataset(), false);
     }
 
-    private static int[] Candidates(IReadOnlyList<int> counts)
+    internal static int[] Candidates(IReadOnlyList<int> counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
         int[] ks = [.. counts.Distinct().Order()];
@@ -134,7 +134,7 @@ public static class ImageSegmenter
         CancellationToken cancellationToken) =>
         MapEmFitter.Fit(data, prior, options, Phase(progress, phase, options.MaxIterations), cancellationToken);
 
-    private static IProgress<FitProgress>? Phase(IProgress<SegmentationProgress>? progress, string phase, int maxIterations) =>
+    internal static IProgress<FitProgress>? Phase(IProgress<SegmentationProgress>? progress, string phase, int maxIterations) =>
         progress is null ? null : new PhaseProgress(progress, phase, maxIterations);
 
     /// <summary>argmax_k r_nk and the posterior entropy of every pixel, through the colour table when the data is one.</summary>

@@ -5,7 +5,7 @@ namespace Bgmm;
 /// distinct rows with their summed weights) or, for a compressed dataset, its source points (each
 /// reading as the row it became), which is the pool random initialisation draws from.
 /// </summary>
-internal sealed class DatasetRows : IRowReader
+internal sealed class DatasetRows : ISourcePointRows
 {
     private readonly Dataset _data;
     private readonly bool _sourcePoints;
@@ -26,6 +26,8 @@ internal sealed class DatasetRows : IRowReader
 
     /// <summary>The dataset row that row <paramref name="row"/> of this reader reads.</summary>
     public int DataRow(long row) => _sourcePoints ? _data.SourceRows[checked((int)row)] : checked((int)row);
+
+    long ISourcePointRows.TableRow(long point) => DataRow(point);
 
     public double Weight(long row) => _data.Weight(DataRow(row));
 

@@ -38,3 +38,14 @@ public interface IRowReader
     /// <param name="columns">D arrays, each at least <paramref name="rowCount"/> long.</param>
     void ReadRows(long firstRow, int rowCount, double[][] columns);
 }
+
+/// <summary>
+/// The source points behind a weighted table of distinct rows (the pixels of an image behind its colour
+/// table): the pool random initialisation draws from, so that a fit of the table starts where a fit of the
+/// points would. Row p of this reader reads as the table row <see cref="TableRow"/>(p) holds.
+/// </summary>
+internal interface ISourcePointRows : IRowReader
+{
+    /// <summary>The table row that source point <paramref name="point"/> became.</summary>
+    long TableRow(long point);
+}

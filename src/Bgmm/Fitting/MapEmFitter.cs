@@ -57,20 +57,37 @@ public static class MapEmFitter
     /// <param name="cancellationToken">Stops the fit between iterations and between the blocks of the initialisation's scans.</param>
     /// <exception cref="ModelInputException">An option, the prior or the initial mixture does not fit the data.</exception>
     public static FitResult FitSource(StatisticsSource source, IRowReader rows, MixturePrior? prior, FitOptions options,
-        IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitPool(source, rows, rows, prior, options, progress, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="FitSource(StatisticsSource, IRowReader, MixturePrior?, FitOptions, IProgress{FitProgress}?, CancellationToken)"/>
+    /// for a source over a table of distinct rows weighted by counts (<paramref name="rows"/>), whose random
+    /// draws come from the source points <paramref name="points"/> (an image's pixels): the fit of a
+    /// compressed dataset, without holding every point's row.
+    /// </summary>
+    internal static FitResult FitTable(StatisticsSource source, IRowReader rows, ISourcePointRows points, MixturePrior? prior, FitOptions options,
+        IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        FitPool(source, points, rows, prior, options, progress, cancellationToken);
+
+    private static FitResult FitPool(StatisticsSource source, IRowReader pool, IRowReader rows, MixturePrior? prior, FitOptions options,
+        IProgress<FitProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Initialization, nameof(options));
         if (rows.Dimension != source.Dimension)
             throw new ArgumentException($"the rows have D = {rows.Dimension} but the source has D = {source.Dimension}.", nameof(rows));
+        if (pool.Dimension != source.Dimension)
+            throw new ArgumentException($"the points have D = {pool.Dimension} but the source has D = {source.Dimension}.", nameof(pool));
         if (options.Initialization is Initialization.Partition)
             throw new ModelInputException("initialization", "initialisation from a partition needs the data in memory: load it, or start from random rows, k-means++ or a mixture.");
         prior ??= MixturePrior.Default(source.Dimension);
         prior.CheckDimension(source.Dimension);
         Validate(source.PointCount, rows, options, cancellationToken);
-        return Run(source, rows, rows, prior, options, null, progress, cancellationToken);
+        return Run(source, pool, rows, prior, options, null, progress, cancellationToken);
     }
 
     /// <summary>The M-step (SPEC §3): the posterior mode of every component and of the weights.</summary>
@@ -112,7 +129,7 @@ public static class MapEmFitter
 
     /// <summary>The row of <paramref name="rows"/> that row <paramref name="row"/> of <paramref name="pool"/> reads (they differ for a compressed dataset).</summary>
     private static long RowOf(IRowReader pool, IRowReader rows, long row) =>
-        pool != rows && pool is DatasetRows points ? points.DataRow(row) : row;
+        pool != rows && pool is ISourcePointRows points ? points.TableRow(row) : row;
 
     private static void Validate(long points, IRowReader rows, FitOptions options, CancellationToken cancellationToken)
     {

@@ -109,7 +109,8 @@ public class InterruptionTests
     {
         using var tmp = new TempFolder();
         string input = CliRunner.ScenePng(tmp.Path, width: 64, height: 48);
-        CliRun run = CliRunner.Run("segment", input, "-o", tmp["out"], "--max-pixels", "1000");
+        // In memory (--stream off), --max-pixels bounds the whole image; streamed, only what must be held.
+        CliRun run = CliRunner.Run("segment", input, "-o", tmp["out"], "--max-pixels", "1000", "--stream", "off");
         CliRunner.AssertCleanError(run, 2, "3,072 pixels", "--max-pixels");
     }
 }
