@@ -36,6 +36,7 @@ internal static class SegmentRun
         var options = new SegmentationOptions
         {
             ComponentCounts = model.ComponentCounts,
+            Models = model.ModelsFor(3),
             Criterion = model.Criterion,
             Prior = model.Prior.For,
             Fit = model.Fit with { Precision = settings.Precision },
