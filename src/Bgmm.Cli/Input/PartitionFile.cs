@@ -97,7 +97,7 @@ internal static class PartitionFile
         }
         // bgmm's labels.png spreads K labels over 0..255 (LabelImage.Levels): read those levels back as 0..K−1.
         int distinct = present.Count(p => p);
-        byte[] levels = distinct >= 2 ? LabelImage.Levels(distinct) : [0];
+        byte[] levels = distinct >= 2 ? LabelImage.Levels(distinct)[..distinct] : [0];
         if (distinct >= 2 && levels.All(v => present[v]) && levels[^1] != distinct - 1)
         {
             var index = new int[256];
