@@ -41,27 +41,15 @@ public class FitDataCommandTests
         int n = columns[0].Length;
         int[] groups = [.. Enumerable.Range(0, (n + groupRows - 1) / groupRows).Select(g => Math.Min(groupRows, n - g * groupRows))];
         // An extra text column that --columns leaves out, and the data columns under their names.
-        var cols = new List<ParquetColumnReaderTests.Column> { new(new DataField<string>("label"), Sequence(_ => "x")) };
+        var cols = new List<ParquetColumnReaderTests.Column> { new(new DataField<string>("label"), ParquetColumnReaderTests.Sequence(_ => "x")) };
         string[] names = ["a", "b", "c"];
         for (int j = 0; j < columns.Length; j++)
         {
             double[] c = columns[j];
-            cols.Add(new(new DataField<double>(names[j]), Sequence(i => c[i])));
+            cols.Add(new(new DataField<double>(names[j]), ParquetColumnReaderTests.Sequence(i => c[i])));
         }
         File.WriteAllBytes(path, ParquetColumnReaderTests.WriteParquet(groups, [.. cols]));
         return path;
-    }
-
-    /// <summary>A column's values group after group (the writer asks for each group's rows in order).</summary>
-    private static Func<int, Array> Sequence<T>(Func<int, T> value)
-    {
-        int next = 0;
-        return rows =>
-        {
-            var a = new T[rows];
-            for (int i = 0; i < rows; i++) a[i] = value(next++);
-            return a;
-        };
     }
 
     /// <summary>The fitted parameters, trace and selection of a result.json, as exact bit patterns.</summary>

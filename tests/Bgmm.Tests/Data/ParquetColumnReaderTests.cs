@@ -54,7 +54,7 @@ public class ParquetColumnReaderTests
     }
 
     /// <summary>A counter shared by a column's groups, so that values run on across row groups.</summary>
-    private static Func<int, Array> Sequence<T>(Func<int, T> value)
+    internal static Func<int, Array> Sequence<T>(Func<int, T> value)
     {
         int next = 0;
         return rows =>
