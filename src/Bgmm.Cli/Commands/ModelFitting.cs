@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Bgmm.Cli.Input;
 using Bgmm.Cli.Rendering;
 using Bgmm.Plotting;
@@ -54,35 +55,37 @@ internal static class ModelFitting
 
     /// <summary>
     /// The selection table as mclust's <c>summary(mclustBIC)</c> prints it: K as rows, models as columns, the
-    /// criterion in each cell (lower is better; "—" for a fit that failed), the chosen cell marked; then the best three.
+    /// criterion in each cell (lower is better; "—" for a fit that failed), the chosen cell marked "*"; then the
+    /// best three and the failures. Plain fixed-width text, so that a wide table is never wrapped cell by cell.
     /// </summary>
     public static IRenderable SelectionTable(ModelTable table)
     {
         string name = CriterionName(table.Criterion);
-        var grid = new Table().Border(TableBorder.Rounded).Title($"{name} (lower is better)");
-        grid.AddColumn(new TableColumn("K").RightAligned());
-        foreach (CovarianceModel m in table.Models) grid.AddColumn(new TableColumn(m.Name).RightAligned());
+        string[] header = ["K", .. table.Models.Select(m => m.Name)];
+        var rows = new List<string[]>();
         foreach (int k in table.ComponentCounts)
         {
-            var cells = new List<IRenderable> { new Text(k.ToString(CultureInfo.InvariantCulture)) };
+            var row = new List<string> { k.ToString(CultureInfo.InvariantCulture) };
             foreach (CovarianceModel m in table.Models)
             {
                 ModelTableEntry e = table[m, k];
                 string text = e.Score(table.Criterion) is double v ? v.ToString("F2", CultureInfo.InvariantCulture) : "—";
-                cells.Add(ReferenceEquals(e, table.Chosen) ? new Markup($"[bold]{text} *[/]") : new Text(text));
+                row.Add(text + (ReferenceEquals(e, table.Chosen) ? "*" : " "));
             }
-            grid.AddRow(cells);
+            rows.Add([.. row]);
         }
+        int[] widths = [.. Enumerable.Range(0, header.Length).Select(c => Math.Max(header[c].Length + (c == 0 ? 0 : 1), rows.Max(r => r[c].Length)))];
+        string Line(IReadOnlyList<string> cells, bool isHeader) => string.Join("  ", cells.Select((t, c) =>
+            (isHeader && c > 0 ? t + " " : t).PadLeft(widths[c]))).TrimEnd();
+        var lines = new StringBuilder();
+        lines.AppendLine($"{name} of every model and K (lower is better; * = chosen by {name}):");
+        lines.AppendLine(Line(header, true));
+        foreach (string[] row in rows) lines.AppendLine(Line(row, false));
         IEnumerable<string> best = table.Entries.Where(e => e.Succeeded).OrderBy(e => e.Score(table.Criterion)).Take(3)
             .Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Model},{e.ComponentCount} ({e.Score(table.Criterion):F2})"));
-        var failures = table.Entries.Where(e => !e.Succeeded).Select(e => $"{e.Model},{e.ComponentCount}: {e.Failure}").ToList();
-        var lines = new List<IRenderable>
-        {
-            grid,
-            new Text($"best by {name}: {string.Join(", ", best)}; * = chosen by {name}" + Environment.NewLine),
-        };
-        if (failures.Count > 0) lines.Add(new Text("failed fits (—): " + string.Join("; ", failures) + Environment.NewLine));
-        return new Rows(lines);
+        lines.AppendLine($"best by {name}: {string.Join(", ", best)}");
+        foreach (ModelTableEntry e in table.Entries.Where(e => !e.Succeeded)) lines.AppendLine($"failed (—): {e.Model},{e.ComponentCount}: {e.Failure}");
+        return new Text(lines.ToString());
     }
 
     private static string CriterionName(SelectionCriterion criterion) => criterion == SelectionCriterion.Bic ? "BIC" : "ICL";
