@@ -94,10 +94,11 @@ public static class BgmmApp
     private static readonly Dictionary<string, string> FlagOf = new(StringComparer.Ordinal)
     {
         ["backgroundComponents"] = "--background",
+        ["labels"] = "--init",
     };
 
     internal static bool IsBadInput(Exception e) =>
-        e is UserError or ModelInputException or Bgmm.Imaging.ImageLoadException;
+        e is UserError or ModelInputException or Bgmm.Imaging.ImageLoadException or Bgmm.Data.DataFileException;
 
     private static string Clean(string message) => message.Replace("Exception", "error", StringComparison.Ordinal).TrimEnd('.');
 }

@@ -46,7 +46,7 @@ internal static class InputList
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    throw new UserError($"{input}: cannot list the folder ({Input.CsvData.Describe(e)}).");
+                    throw new UserError($"{input}: cannot list the folder ({Input.InputFiles.Describe(e)}).");
                 }
                 if (images.Length == 0)
                     throw new UserError($"{input}: the folder holds no images ({string.Join(", ", ImageExtensions)}).");

@@ -13,9 +13,18 @@ internal sealed class ModelOptions
 {
     private readonly PriorDefaults _defaults;
 
-    public ModelOptions(PriorDefaults defaults, string componentsDefault = "2")
+    /// <param name="defaults">The command's prior defaults.</param>
+    /// <param name="componentsDefault">-k's default.</param>
+    /// <param name="partitionKind">What --init takes as a partition, in words ("labels.csv: one label per row", "a label image").</param>
+    public ModelOptions(PriorDefaults defaults, string componentsDefault = "2", string partitionKind = "labels.csv (one label 0..K−1 per row)")
     {
         _defaults = defaults;
+        Model = new Option<string>("--model")
+        {
+            Description = "Covariance model: mclust's EII, VII, EEI, VEI, EVI, VVI, EEE, EEV, VEV, VVV (E or V in one dimension), scikit-learn's spherical, diag, tied or full; " +
+                "a comma-separated list, or all. Several models (or a range of K) are all fitted and the best by --criterion kept, the whole table printed.",
+            DefaultValueFactory = _ => "VVV",
+        };
         Components = new Option<string>("--components", "-k")
         {
             Description = "Number of mixture components K (≥ 1); or a range a..b, or auto (1..6, capped at the number of distinct points): fit each and keep the best by --criterion.",
@@ -37,7 +46,9 @@ internal sealed class ModelOptions
         Sigma0 = new Option<double?>("--sigma0") { Description = "Inverse-Wishart scale Σ0 = S·I; give S (> 0) [default: 1]" };
         Prior = new Option<string?>("--prior")
         {
-            Description = "Hyperparameters from a JSON file (the \"hyperparameters\" object of a result.json, or the whole file), or 'empirical': μ0 = data mean, Σ0 = data covariance / K^(2/D). Flags override it.",
+            Description = "Hyperparameters from a JSON file (the \"hyperparameters\" object of a result.json, or the whole file), or mclust (alias empirical): mclust's default prior " +
+                "for each model and K (κ0 = 0.01, ν0 = D + 2, μ0 = data mean, Σ0 from the data covariance / K^(2/D)). Flags override it." +
+                (defaults.EmpiricalWhenUnset ? " Without --prior and hyperparameter flags, mclust's prior is used." : ""),
         };
         MaxIterations = new Option<int>("--max-iter")
         {
@@ -61,7 +72,7 @@ internal sealed class ModelOptions
         };
         Init = new Option<string>("--init")
         {
-            Description = "Initialisation: random (K distinct data points), kmeans++, or FILE.json with weights, means and covariances (a result.json works).",
+            Description = $"Initialisation: random (K distinct data points), kmeans++, FILE.json with weights, means and covariances (a result.json works), or a partition to start from with an M-step, as mclust does: {partitionKind}. One start: not with --restarts.",
             DefaultValueFactory = _ => "random",
         };
         Threads = new Option<int>("--threads")
@@ -72,6 +83,7 @@ internal sealed class ModelOptions
     }
 
     public Option<string> Components { get; }
+    public Option<string> Model { get; }
     public Option<string> Criterion { get; }
     public Option<double?> Alpha { get; }
     public Option<string?> Mu0 { get; }
@@ -88,7 +100,7 @@ internal sealed class ModelOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option o in new Option[] { Components, Criterion, Alpha, Mu0, Kappa0, Nu0, Sigma0, Prior, MaxIterations, Tolerance, Restarts, Seed, Init, Threads })
+        foreach (Option o in new Option[] { Components, Model, Criterion, Alpha, Mu0, Kappa0, Nu0, Sigma0, Prior, MaxIterations, Tolerance, Restarts, Seed, Init, Threads })
         {
             command.Options.Add(o);
         }
@@ -96,14 +108,39 @@ internal sealed class ModelOptions
     }
 
     /// <summary>The typed settings: -k parsed, the --prior and --init files read and checked now, before any work.</summary>
-    public ModelSettings Bind(ParseResult result)
+    public ModelSettings Bind(ParseResult result, CancellationToken cancellationToken = default)
     {
         (int[] counts, bool select) = ComponentCandidates.Parse(result.GetValue(Components) ?? "2");
         string? prior = result.GetValue(Prior);
-        bool empirical = prior is not null && prior.Equals("empirical", StringComparison.OrdinalIgnoreCase);
+        bool empirical = prior is not null && prior.ToLowerInvariant() is "empirical" or "mclust";
         var priorSettings = new PriorSettings(_defaults, empirical || prior is null ? null : ModelSettings.ReadText(prior, "--prior"), empirical,
             result.GetValue(Alpha), ParseVector(result.GetValue(Mu0), "--mu0"), result.GetValue(Kappa0), result.GetValue(Nu0), result.GetValue(Sigma0));
+        string models = result.GetValue(Model) ?? "VVV";
+        CheckModelNames(models);
         string init = result.GetValue(Init) ?? "random";
+        Initialization initialization;
+        switch (init.ToLowerInvariant())
+        {
+            case "random":
+                initialization = Initialization.Random;
+                break;
+            case "kmeans++" or "kmeanspp":
+                initialization = Initialization.KMeansPlusPlus;
+                break;
+            default:
+                if (Input.PartitionFile.IsPartition(init))
+                {
+                    (int[] labels, int k) = Input.PartitionFile.Read(init, cancellationToken);
+                    counts = PartitionComponents(result, init, k, select, counts);
+                    select = false;
+                    initialization = Initialization.FromPartition(labels);
+                }
+                else
+                {
+                    initialization = Initialization.FromMixture(FitResultJson.ReadMixture(ModelSettings.ReadText(init, "--init")));
+                }
+                break;
+        }
         var fit = new FitOptions(counts[0])
         {
             MaxIterations = result.GetValue(MaxIterations),
@@ -111,14 +148,40 @@ internal sealed class ModelOptions
             Restarts = result.GetValue(Restarts),
             Seed = result.GetValue(Seed),
             Threads = result.GetValue(Threads),
-            Initialization = init.ToLowerInvariant() switch
-            {
-                "random" => Initialization.Random,
-                "kmeans++" or "kmeanspp" => Initialization.KMeansPlusPlus,
-                _ => Initialization.FromMixture(FitResultJson.ReadMixture(ModelSettings.ReadText(init, "--init"))),
-            },
+            Initialization = initialization,
         };
-        return new ModelSettings(counts, select, priorSettings, fit, result.GetValue(Criterion) == "bic" ? SelectionCriterion.Bic : SelectionCriterion.Icl);
+        return new ModelSettings(counts, select, priorSettings, fit, result.GetValue(Criterion) == "bic" ? SelectionCriterion.Bic : SelectionCriterion.Icl, models);
+    }
+
+    /// <summary>K of a start from a partition: its number of classes, which -k may repeat but not contradict.</summary>
+    private int[] PartitionComponents(ParseResult result, string init, int k, bool select, int[] counts)
+    {
+        bool given = result.GetResult(Components) is { Implicit: false };
+        if (given && (select || counts[0] != k))
+        {
+            throw new UserError($"--init {init} is a partition into K = {k} classes (labels 0..{k - 1}), which fixes K; " +
+                $"-k {result.GetValue(Components)} contradicts it: leave -k out (or give -k {k}). To compare models from this start, use --model with a list or all.");
+        }
+        return [k];
+    }
+
+    /// <summary>Refuses an unknown model name before any work (whether a model fits D is checked with the data).</summary>
+    private static void CheckModelNames(string text)
+    {
+        if (text.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return;
+        string[] names = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length == 0) throw new UserError($"--model \"{text}\": give a model name (e.g. VVV), a comma-separated list, or all.");
+        foreach (string name in names)
+        {
+            try
+            {
+                CovarianceModel.Parse(name);
+            }
+            catch (ModelInputException e)
+            {
+                throw new UserError($"--model: {e.Message}");
+            }
+        }
     }
 
     private static double[]? ParseVector(string? text, string option)

@@ -1,38 +1,76 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Bgmm.Serialization;
 
 namespace Bgmm.Cli.Commands;
 
-/// <summary>The prior defaults a command starts from (the image study's, or the library's).</summary>
-internal sealed record PriorDefaults(double Alpha, double? Nu0, string Nu0Text, string Description);
+/// <summary>
+/// The prior defaults a command starts from (the image study's, or the library's); with
+/// <paramref name="EmpiricalWhenUnset"/>, no hyperparameter flag and no --prior give mclust's default prior.
+/// </summary>
+internal sealed record PriorDefaults(double Alpha, double? Nu0, string Nu0Text, string Description, bool EmpiricalWhenUnset = false);
 
 /// <summary>
 /// The model options of a command, parsed once into library values: the numbers of components to try
-/// (one, or a range to choose from), the prior for any K, the EM settings with the initialisation loaded,
-/// and the criterion.
+/// (one, or a range to choose from), the covariance models, the prior for any model and K, the EM settings
+/// with the initialisation loaded, and the criterion.
 /// </summary>
 /// <param name="ComponentCounts">K, or the candidates of -k a..b / auto (capped at the distinct points when fitted).</param>
 /// <param name="SelectComponents">Whether to choose among <paramref name="ComponentCounts"/> (a range or auto).</param>
-/// <param name="Prior">The prior for a dataset and K.</param>
-/// <param name="Fit">EM settings; <see cref="FitOptions.ComponentCount"/> is set per K.</param>
-/// <param name="Criterion">How several K are compared.</param>
+/// <param name="Prior">The prior for a dataset, model and K.</param>
+/// <param name="Fit">EM settings; <see cref="FitOptions.ComponentCount"/> and <see cref="FitOptions.Model"/> are set per fit.</param>
+/// <param name="Criterion">How several fits are compared.</param>
+/// <param name="Models">--model as given: a name, a comma-separated list or "all" (resolved with the data's D).</param>
 internal sealed record ModelSettings(IReadOnlyList<int> ComponentCounts, bool SelectComponents, PriorSettings Prior, FitOptions Fit,
-    SelectionCriterion Criterion)
+    SelectionCriterion Criterion, string Models = "VVV")
 {
     internal static string ReadText(string path, string option) => Input.InputFiles.ReadJson(path, option);
+
+    /// <summary>The covariance models of --model for D-dimensional data.</summary>
+    public IReadOnlyList<CovarianceModel> ModelsFor(int dimension)
+    {
+        try
+        {
+            return CovarianceModel.ParseList(Models, dimension);
+        }
+        catch (ModelInputException e)
+        {
+            throw new UserError($"--model {Models}: {e.Message}");
+        }
+    }
+
+    /// <summary>Whether a model × K table is fitted (several K or several models) rather than one fit.</summary>
+    public bool Selects(int dimension) => SelectComponents || ModelsFor(dimension).Count > 1;
 }
 
 /// <summary>
 /// The prior as the user asked for it: the command's defaults, then a --prior file (already read) or
-/// 'empirical', then the individual flags, each overriding the one before.
+/// 'mclust'/'empirical', then the individual flags, each overriding the one before. A command whose defaults
+/// say so (<c>fit</c>) falls back to mclust's prior when nothing is given.
 /// </summary>
 internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, bool Empirical, double? Alpha, double[]? Mu0, double? Kappa0,
     double? Nu0, double? Sigma0Scale)
 {
-    /// <summary>The prior for K components on <paramref name="data"/> (its dimension, and its moments when empirical).</summary>
-    public MixturePrior For(Dataset data, int components)
+    private readonly ConditionalWeakTable<Dataset, DataMoments> _moments = [];
+
+    /// <summary>Whether the prior is mclust's default prior, asked for or by the command's fallback.</summary>
+    public bool IsEmpirical => Empirical || (Defaults.EmpiricalWhenUnset && FileJson is null && Alpha is null && Mu0 is null && Kappa0 is null
+        && Nu0 is null && Sigma0Scale is null);
+
+    /// <summary>How the prior was chosen, for --verbose.</summary>
+    public string Origin => Empirical ? "mclust's default prior (--prior mclust)"
+        : IsEmpirical ? "mclust's default prior from the data (no hyperparameter given)"
+        : FileJson is not null ? "--prior file" : Defaults.Description;
+
+    /// <summary>The prior for <paramref name="model"/> with K components on <paramref name="data"/> (its moments are computed once).</summary>
+    public MixturePrior For(Dataset data, CovarianceModel model, int components) =>
+        For(data.Dimension, () => _moments.GetValue(data, DataMoments.Of), model, components);
+
+    /// <summary>The prior for <paramref name="model"/> with K components on data of these moments.</summary>
+    public MixturePrior For(DataMoments moments, CovarianceModel model, int components) => For(moments.Dimension, () => moments, model, components);
+
+    private MixturePrior For(int dimension, Func<DataMoments> moments, CovarianceModel model, int components)
     {
-        int dimension = data.Dimension;
         double? alpha = Defaults.Alpha, kappa0 = null, nu0 = Defaults.Nu0;
         double[]? mu0 = null;
         double[,]? sigma0 = null;
@@ -45,9 +83,16 @@ internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, b
             nu0 = fromFile.ComponentPrior.Nu0;
             sigma0 = fromFile.ComponentPrior.Sigma0;
         }
-        else if (Empirical)
+        else if (IsEmpirical)
         {
-            (mu0, sigma0) = EmpiricalMoments(data, components);
+            // mclust has no prior on the weights: α stays the command's (1 for fit) unless --alpha says otherwise.
+            MixturePrior mclust = MixturePrior.Empirical(moments(), components, model, Alpha ?? Defaults.Alpha);
+            if (Mu0 is null && Kappa0 is null && Nu0 is null && Sigma0Scale is null) return mclust;
+            alpha = mclust.WeightPrior.Alpha;
+            mu0 = mclust.ComponentPrior.Mu0.ToArray();
+            kappa0 = mclust.ComponentPrior.Kappa0;
+            nu0 = mclust.ComponentPrior.Nu0;
+            sigma0 = mclust.ComponentPrior.Sigma0;
         }
         if (Alpha is double a) alpha = a;
         if (Kappa0 is double k) kappa0 = k;
@@ -65,40 +110,5 @@ internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, b
             for (int i = 0; i < dimension; i++) sigma0[i, i] = s;
         }
         return MixturePrior.Create(dimension, alpha, mu0, kappa0, nu0, sigma0);
-    }
-
-    /// <summary>
-    /// mclust's empirical prior: μ0 = the data mean, Σ0 = the data covariance / K^(2/D) (a column of
-    /// zero variance gets a tiny positive variance so that Σ0 stays positive definite).
-    /// </summary>
-    internal static (double[] Mean, double[,] Scale) EmpiricalMoments(Dataset data, int k)
-    {
-        int d = data.Dimension;
-        var mean = new double[d];
-        double total = data.TotalWeight;
-        // Through the indexer, not Column(j): a byte-plane dataset (an 8-bit image) would build a
-        // column of doubles per coordinate.
-        for (int j = 0; j < d; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < data.Count; i++) s += data.Weight(i) * data[i, j];
-            mean[j] = s / total;
-        }
-        var cov = new double[d, d];
-        for (int a = 0; a < d; a++)
-        {
-            for (int b = 0; b <= a; b++)
-            {
-                double s = 0;
-                for (int i = 0; i < data.Count; i++) s += data.Weight(i) * (data[i, a] - mean[a]) * (data[i, b] - mean[b]);
-                cov[a, b] = cov[b, a] = s / total / Math.Pow(k, 2.0 / d);
-            }
-        }
-        for (int a = 0; a < d; a++)
-        {
-            double floor = 1e-12 * Math.Max(1.0, Math.Abs(mean[a]) * Math.Abs(mean[a]));
-            if (!(cov[a, a] > floor)) cov[a, a] = floor;
-        }
-        return (mean, cov);
     }
 }

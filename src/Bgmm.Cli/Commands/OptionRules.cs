@@ -16,7 +16,7 @@ internal static class OptionRules
         int count = result.GetValue(restarts);
         string? from = result.GetValue(init);
         if (count <= 1 || from is null || from.ToLowerInvariant() is "random" or "kmeans++" or "kmeanspp") return;
-        result.AddError($"--restarts {count} with --init {from}: every restart would start from that file's mixture and end at the same fit; " +
+        result.AddError($"--restarts {count} with --init {from}: every restart would start from that file's mixture or partition and end at the same fit; " +
             "give --init FILE alone (one start), or --init random or kmeans++ with --restarts.");
     }
 }

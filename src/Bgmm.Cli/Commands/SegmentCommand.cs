@@ -20,7 +20,7 @@ internal sealed class SegmentCommand
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private readonly ModelOptions _model = new(ImageDefaults);
+    private readonly ModelOptions _model = new(ImageDefaults, partitionKind: "a label image (8-bit grey PNG whose values are the labels; bgmm's labels.png works)");
     private readonly OutputOptions _output = new();
     private readonly ImageOptions _image = new();
 
@@ -37,7 +37,7 @@ internal sealed class SegmentCommand
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
         {
             _output.Apply(result, console);
-            ModelSettings model = _model.Bind(result);
+            ModelSettings model = _model.Bind(result, cancellationToken);
             ImageSettings image = _image.Bind(result);
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
             return RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
@@ -121,6 +121,7 @@ internal sealed class SegmentCommand
             foreach (string line in FitCommand.RestartLines(fit)) console.Line(line);
         }
         if (r.EmptyComponents.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", r.EmptyComponents)}");
+        foreach (string warning in r.Warnings) console.Warning(warning);
         console.Line(ForegroundLine(r.Foreground));
         console.Line($"wrote {string.Join(", ", o.Files.Select(Path.GetFileName))} to {o.Folder}");
         console.VerboseLine(string.Create(CultureInfo.InvariantCulture,

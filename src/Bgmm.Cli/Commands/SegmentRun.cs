@@ -70,6 +70,7 @@ internal static class SegmentRun
     private static SegmentationOptions Options(ModelSettings model, ImageSettings settings) => new()
         {
             ComponentCounts = model.ComponentCounts,
+            Models = model.ModelsFor(3),
             Criterion = model.Criterion,
             Prior = model.Prior.For,
             Fit = model.Fit with { Precision = settings.Precision },

@@ -47,8 +47,11 @@ internal static class InputFiles
         }
     }
 
-    /// <summary>Opens a CSV file for reading as UTF-8 (a byte-order mark is honoured).</summary>
-    public static StreamReader OpenCsv(string path, CancellationToken cancellationToken)
+    /// <summary>Opens a text file (a CSV, a label file) for reading as UTF-8 (a byte-order mark is honoured).</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="option">The option that named it (e.g. --init), or null for a command's input.</param>
+    /// <param name="cancellationToken">Stops a read.</param>
+    public static StreamReader OpenText(string path, string? option, CancellationToken cancellationToken)
     {
         try
         {
@@ -56,10 +59,41 @@ internal static class InputFiles
         }
         catch (InputFileException e)
         {
-            throw Error(e);
+            throw Error(e, option);
         }
     }
 
+    /// <summary>
+    /// Refuses <paramref name="path"/> unless it is a regular file that exists (a FIFO or a device would block or
+    /// never end), before a reader that opens it by name (.npy, Parquet) does.
+    /// </summary>
+    public static void RequireRegularFile(string path)
+    {
+        FileNode? found;
+        try
+        {
+            found = FileNode.Of(path, followLinks: true);
+        }
+        catch (IOException e)
+        {
+            throw new UserError($"{path}: cannot read the file ({Describe(e)}); check the path and permissions.");
+        }
+        if (found is not FileNode node) throw new UserError($"{path}: file not found; check the path.");
+        if (node.Kind == FileKind.Directory) throw new UserError($"{path}: is a folder; give the path of a data file.");
+        if (InputFile.DescribeIrregular(node.Kind) is string what)
+            throw new UserError($"{path}: this is {what}, not a regular file (bgmm reads only regular files); save the data to a file and give its path.");
+    }
+
     /// <summary>The user-facing error for a file that cannot be read.</summary>
-    public static UserError Error(InputFileException e) => new($"{e.FilePath}: cannot read the file: {e.Message}; {e.Advice}.");
+    public static UserError Error(InputFileException e, string? option = null) =>
+        new($"{(option is null ? "" : option + " ")}{e.FilePath}: cannot read the file: {e.Message}; {e.Advice}.");
+
+    /// <summary>A short description of a file-system error: "file not found", "permission denied", or the system's message.</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        FileNotFoundException => "file not found",
+        DirectoryNotFoundException => "folder not found",
+        UnauthorizedAccessException => "permission denied",
+        _ => e.Message.TrimEnd('.'),
+    };
 }

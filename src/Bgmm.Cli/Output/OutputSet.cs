@@ -74,7 +74,7 @@ internal sealed class OutputSet : IDisposable
             {
                 lock (Live) Live.Remove(this);
                 if (e is IOException or UnauthorizedAccessException)
-                    throw new UserError($"{folder}: cannot write to the output folder ({Input.CsvData.Describe(e)}); choose another folder with -o.");
+                    throw new UserError($"{folder}: cannot write to the output folder ({Input.InputFiles.Describe(e)}); choose another folder with -o.");
                 throw;
             }
         }
@@ -145,7 +145,7 @@ internal sealed class OutputSet : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"{final}: cannot write the file ({Input.CsvData.Describe(e)}); free some space or choose another folder with -o.");
+                throw new UserError($"{final}: cannot write the file ({Input.InputFiles.Describe(e)}); free some space or choose another folder with -o.");
             }
         }
     }
@@ -167,7 +167,7 @@ internal sealed class OutputSet : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new UserError($"{_folder}: cannot move the outputs into place ({Input.CsvData.Describe(e)}).");
+                throw new UserError($"{_folder}: cannot move the outputs into place ({Input.InputFiles.Describe(e)}).");
             }
             _committed = true;
             return [.. _staged.Select(s => PathOf(s.Name))];

@@ -34,13 +34,26 @@ internal static class FitProgressDisplay
     /// As <see cref="Run{T}"/> for work of several phases (the fits of several K, then the smoothing),
     /// each shown as its own bar, labelled with <paramref name="label"/> and the phase.
     /// </summary>
-    public static T RunPhases<T>(CliConsole console, string label, Func<IProgress<Bgmm.Imaging.SegmentationProgress>?, T> work)
+    public static T RunPhases<T>(CliConsole console, string label, Func<IProgress<Bgmm.Imaging.SegmentationProgress>?, T> work) =>
+        RunPhases<Bgmm.Imaging.SegmentationProgress, T>(console, label, p => (p.Phase, p.MaxIterations, p.Fit), work);
+
+    /// <summary>As <see cref="RunPhases{T}(CliConsole, string, Func{IProgress{Bgmm.Imaging.SegmentationProgress}?, T})"/> for a model selection's fits, one bar per model and K.</summary>
+    public static T RunSelection<T>(CliConsole console, string label, int maxIterations, bool showModel, Func<IProgress<SelectionProgress>?, T> work) =>
+        RunPhases<SelectionProgress, T>(console, label,
+            p => (showModel ? $"{p.Model} K = {p.ComponentCount}" : $"K = {p.ComponentCount}", maxIterations, p.Fit), work);
+
+    private static T RunPhases<TProgress, T>(CliConsole console, string label, Func<TProgress, (string Phase, int MaxIterations, FitProgress Fit)> describe,
+        Func<IProgress<TProgress>?, T> work)
     {
         if (!console.ShowNormal) return work(null);
         if (!console.Interactive)
         {
             var lines = new Dictionary<string, PlainLines>(StringComparer.Ordinal);
-            return work(new Phases(p => (lines.TryGetValue(p.Phase, out PlainLines? l) ? l : lines[p.Phase] = new PlainLines(console, $"{label} {p.Phase}")).Report(p.Fit)));
+            return work(new Phases<TProgress>(value =>
+            {
+                var p = describe(value);
+                (lines.TryGetValue(p.Phase, out PlainLines? l) ? l : lines[p.Phase] = new PlainLines(console, $"{label} {p.Phase}")).Report(p.Fit);
+            }));
         }
         T result = default!;
         console.Human.Progress()
@@ -50,8 +63,9 @@ internal static class FitProgressDisplay
             .Start(ctx =>
             {
                 var bars = new Dictionary<string, (ProgressTask Task, LiveBar Bar)>(StringComparer.Ordinal);
-                result = work(new Phases(p =>
+                result = work(new Phases<TProgress>(value =>
                 {
+                    var p = describe(value);
                     if (!bars.TryGetValue(p.Phase, out var bar))
                     {
                         foreach (var done in bars.Values) done.Task.Value = done.Task.MaxValue;
@@ -65,9 +79,9 @@ internal static class FitProgressDisplay
         return result;
     }
 
-    private sealed class Phases(Action<Bgmm.Imaging.SegmentationProgress> report) : IProgress<Bgmm.Imaging.SegmentationProgress>
+    private sealed class Phases<TProgress>(Action<TProgress> report) : IProgress<TProgress>
     {
-        public void Report(Bgmm.Imaging.SegmentationProgress value) => report(value);
+        public void Report(TProgress value) => report(value);
     }
 
     private sealed class LiveBar(ProgressTask task, string label, int maxIterations) : IProgress<FitProgress>

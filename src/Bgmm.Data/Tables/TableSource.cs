@@ -203,6 +203,20 @@ public sealed class TableSource : StatisticsSource, IRowReader
     }
 
     /// <summary>
+    /// The classification entropy −Σ_n Σ_k r_nk log r_nk of the rows under <paramref name="mixture"/> (the term ICL
+    /// adds to BIC), one pass block by block (<see cref="Responsibilities.AddEntropy"/>): the same bit for bit
+    /// whether the rows are loaded or streamed, whatever the budget.
+    /// </summary>
+    /// <exception cref="DataFileException">A table cannot be read, or changed since it was opened.</exception>
+    public double Entropy(GaussianMixture mixture, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mixture);
+        double total = 0;
+        ForEachBlock((_, rows) => total = Responsibilities.AddEntropy(total, mixture, rows, _threads), cancellationToken);
+        return total;
+    }
+
+    /// <summary>
     /// Calls <paramref name="action"/> on every block in order (from memory, or read one block ahead on
     /// another thread). A streamed block's rows are valid only during the call.
     /// </summary>

@@ -16,7 +16,7 @@ public sealed class ImageSegmentation
 
     private readonly RgbImage? _image;
 
-    internal ImageSegmentation(RgbImage image, bool compressed, long fittedRows, FitResult? fit, MixturePrior? prior, ModelSelectionResult? selection,
+    internal ImageSegmentation(RgbImage image, bool compressed, long fittedRows, FitResult? fit, MixturePrior? prior, ModelTable? selection,
         SmoothedFitResult? smoothing, (GaussianMixture, double, long)? applied, byte[] labels, float[] uncertainty, ForegroundSplit foreground, TimeSpan elapsed)
         : this(image.Width, image.Height, image.BitsPerChannel, compressed, fittedRows, fit, prior, selection, smoothing, applied, labels, uncertainty, foreground, elapsed)
     {
@@ -25,7 +25,7 @@ public sealed class ImageSegmentation
 
     /// <summary>A streamed segmentation (<see cref="Streaming.StreamedSegmenter"/>): no image, labels or uncertainty held.</summary>
     internal ImageSegmentation(int width, int height, int bitsPerChannel, bool compressed, long fittedRows, FitResult? fit, MixturePrior? prior,
-        ModelSelectionResult? selection, SmoothedFitResult? smoothing, (GaussianMixture, double, long)? applied, byte[] labels, float[] uncertainty,
+        ModelTable? selection, SmoothedFitResult? smoothing, (GaussianMixture, double, long)? applied, byte[] labels, float[] uncertainty,
         ForegroundSplit foreground, TimeSpan elapsed)
     {
         Width = width;
@@ -72,8 +72,8 @@ public sealed class ImageSegmentation
     /// <summary>The prior of the fit (or the one given with an applied mixture), if any.</summary>
     public MixturePrior? Prior { get; }
 
-    /// <summary>The comparison of the K tried, when there were several.</summary>
-    public ModelSelectionResult? Selection { get; }
+    /// <summary>The model × K table, when several models or K were tried.</summary>
+    public ModelTable? Selection { get; }
 
     /// <summary>The Potts smoothing that continued the fit, if asked for.</summary>
     public SmoothedFitResult? Smoothing { get; }
@@ -102,11 +102,14 @@ public sealed class ImageSegmentation
     /// <summary>The time the segmentation took (preparing the data, fitting, labelling).</summary>
     public TimeSpan Elapsed { get; }
 
+    /// <summary>Why the fit's prior is off the scale of the pixels (<see cref="MixturePrior.ScaleWarnings"/>); empty when it is not.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>
     /// result.json: the fit's keys (<see cref="FitResultJson"/>; with smoothing <see cref="SmoothedFitJson"/>),
     /// or the applied mixture with its log-likelihood; then <c>width, height, bits_per_channel, compressed,
     /// distinct_colours, foreground {components, share, rule}</c>, <c>criterion</c> and <c>selection</c> when
-    /// several K were tried, and whatever <paramref name="extra"/> writes.
+    /// several models or K were tried, <c>warnings</c> when the prior is off the pixels' scale, and whatever <paramref name="extra"/> writes.
     /// </summary>
     public string ToJson(Action<Utf8JsonWriter>? extra = null)
     {
@@ -125,6 +128,12 @@ public sealed class ImageSegmentation
             w.WriteString("rule", Foreground.ByBorderRule ? "border" : "given");
             w.WriteEndObject();
             if (Selection is not null) SelectionJson.Write(w, Selection);
+            if (Warnings.Count > 0)
+            {
+                w.WriteStartArray("warnings");
+                foreach (string warning in Warnings) w.WriteStringValue(warning);
+                w.WriteEndArray();
+            }
             extra?.Invoke(w);
         }
 

@@ -33,32 +33,26 @@ public static class ImageSegmenter
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
         int[] ks = Candidates(options.ComponentCounts);
+        IReadOnlyList<CovarianceModel> models = options.Models ?? [options.Fit.Model];
         var clock = Stopwatch.StartNew();
-        (Dataset data, bool compressed) = Prepare(image, options.Compression);
+        // A start from a partition labels pixels, not colours: every pixel is fitted.
+        (Dataset data, bool compressed) = Prepare(image, options.Fit.Initialization.Name == "partition" ? ColourCompression.Off : options.Compression);
 
         FitResult fit;
-        MixturePrior prior;
-        ModelSelectionResult? selection = null;
-        if (ks.Length == 1)
+        ModelTable? selection = null;
+        if (ks.Length == 1 && models.Count == 1)
         {
-            prior = options.Prior(data, ks[0]);
-            fit = FitOne(data, prior, options.Fit with { ComponentCount = ks[0] }, $"K = {ks[0]}", progress, cancellationToken);
+            FitOptions single = options.Fit with { ComponentCount = ks[0], Model = models[0] };
+            fit = FitOne(data, options.Prior(data, models[0], ks[0]), single, $"K = {ks[0]}", progress, cancellationToken);
         }
         else
         {
-            // Candidates beyond the distinct colours cannot be fitted (SPEC §3): they are left out.
-            int distinct = data.CountDistinctRows(ks[^1]);
-            var fitted = new List<(ModelCandidate Candidate, MixturePrior Prior)>();
-            foreach (int k in ks.Where(k => k <= Math.Max(1, distinct)))
-            {
-                MixturePrior p = options.Prior(data, k);
-                FitResult f = FitOne(data, p, options.Fit with { ComponentCount = k }, $"K = {k}", progress, cancellationToken);
-                fitted.Add((ModelSelection.Evaluate(f, data), p));
-            }
-            selection = ModelSelection.Choose([.. fitted.Select(f => f.Candidate)], options.Criterion);
-            fit = selection.Chosen.Fit;
-            prior = fitted.First(f => f.Candidate == selection.Chosen).Prior;
+            IProgress<SelectionProgress>? phases = progress is null ? null : new SelectionPhases(progress, models.Count > 1, options.Fit.MaxIterations);
+            selection = ModelSelection.Select(data, (m, k) => options.Prior(data, m, k), options.Fit, ks, models, options.Criterion,
+                progress: phases, cancellationToken: cancellationToken);
+            fit = selection.Chosen.Candidate!.Fit;
         }
+        MixturePrior prior = fit.Prior;
 
         SmoothedFitResult? smoothed = null;
         byte[] labels;
@@ -80,7 +74,10 @@ public static class ImageSegmenter
         }
         cancellationToken.ThrowIfCancellationRequested();
         ForegroundSplit foreground = Split(labels, image, fit.Mixture.ComponentCount, options.Background);
-        return new ImageSegmentation(image, compressed, data.Count, fit, prior, selection, smoothed, null, labels, uncertainty, foreground, clock.Elapsed);
+        return new ImageSegmentation(image, compressed, data.Count, fit, prior, selection, smoothed, null, labels, uncertainty, foreground, clock.Elapsed)
+        {
+            Warnings = prior.ScaleWarnings(DataMoments.Of(data)),
+        };
     }
 
     /// <summary>Labels <paramref name="image"/> with an already-fitted mixture (no fit): labels, uncertainty, foreground.</summary>
@@ -158,6 +155,12 @@ public static class ImageSegmenter
         background is null
             ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, components)
             : ForegroundSplit.Given(labels, background, components);
+
+    internal sealed class SelectionPhases(IProgress<SegmentationProgress> progress, bool models, int maxIterations) : IProgress<SelectionProgress>
+    {
+        public void Report(SelectionProgress value) =>
+            progress.Report(new SegmentationProgress(models ? $"{value.Model} K = {value.ComponentCount}" : $"K = {value.ComponentCount}", maxIterations, value.Fit));
+    }
 
     private sealed class PhaseProgress(IProgress<SegmentationProgress> progress, string phase, int maxIterations) : IProgress<FitProgress>
     {

@@ -42,8 +42,14 @@ public sealed record SegmentationOptions
     /// <summary>How several K are compared (default ICL: prefers well-separated segments).</summary>
     public SelectionCriterion Criterion { get; init; } = SelectionCriterion.Icl;
 
-    /// <summary>The prior for a K given the data fitted (default: <see cref="StudyPrior"/>).</summary>
-    public Func<Dataset, int, MixturePrior> Prior { get; init; } = (_, _) => StudyPrior;
+    /// <summary>
+    /// The covariance models to fit (null: <see cref="FitOptions.Model"/> of <see cref="Fit"/> alone). Several models,
+    /// or several K, are all fitted and the best by <see cref="Criterion"/> is kept.
+    /// </summary>
+    public IReadOnlyList<CovarianceModel>? Models { get; init; }
+
+    /// <summary>The prior for a covariance model and K given the data fitted (default: <see cref="StudyPrior"/>).</summary>
+    public Func<Dataset, CovarianceModel, int, MixturePrior> Prior { get; init; } = (_, _, _) => StudyPrior;
 
     /// <summary>
     /// EM settings (iterations, tolerance, restarts, seed, initialisation, threads, precision, covariance

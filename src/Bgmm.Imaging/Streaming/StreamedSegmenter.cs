@@ -52,38 +52,37 @@ public static class StreamedSegmenter
         if (options.Smoothing is not null)
             throw new ModelInputException("smoothing", "the smoothing needs every pixel in memory at once: segment the image in memory (ImageSegmenter), not streamed.");
         int[] ks = ImageSegmenter.Candidates(options.ComponentCounts);
+        IReadOnlyList<CovarianceModel> models = options.Models ?? [options.Fit.Model];
         var clock = Stopwatch.StartNew();
         ImageFile file = ImageFile.Open(path, maxHeldPixels);
         (ColourTable table, PreviewSample preview) = Scan(file, maxHeldPixels, cancellationToken);
         Dataset colours = table.ToDataset();
         long pixels = file.Header.PixelCount;
-        bool compressed = options.Compression == ColourCompression.On
-            || (options.Compression == ColourCompression.Auto && colours.Count <= SegmentationOptions.AutoCompressionRatio * pixels);
+        // As in memory: a start from a partition labels pixels, not colours, so every pixel is fitted.
+        bool compressed = options.Fit.Initialization.Name != "partition" && (options.Compression == ColourCompression.On
+            || (options.Compression == ColourCompression.Auto && colours.Count <= SegmentationOptions.AutoCompressionRatio * pixels));
 
         using var points = new PixelRows(file, table, cancellationToken);
         FitResult fit;
-        MixturePrior prior;
-        ModelSelectionResult? selection = null;
-        if (ks.Length == 1)
+        ModelTable? selection = null;
+        if (ks.Length == 1 && models.Count == 1)
         {
-            prior = options.Prior(colours, ks[0]);
-            fit = FitOne(file, colours, compressed, points, prior, options.Fit with { ComponentCount = ks[0] }, progress, cancellationToken);
+            FitOptions single = options.Fit with { ComponentCount = ks[0], Model = models[0] };
+            fit = FitOne(file, colours, compressed, points, options.Prior(colours, models[0], ks[0]), single,
+                ImageSegmenter.Phase(progress, $"K = {ks[0]}", single.MaxIterations), cancellationToken);
         }
         else
         {
-            int distinct = colours.CountDistinctRows(ks[^1]);
-            var fitted = new List<(ModelCandidate Candidate, MixturePrior Prior)>();
-            foreach (int k in ks.Where(k => k <= Math.Max(1, distinct)))
-            {
-                MixturePrior p = options.Prior(colours, k);
-                FitResult f = FitOne(file, colours, compressed, points, p, options.Fit with { ComponentCount = k }, progress, cancellationToken);
-                double entropy = compressed ? Responsibilities.Entropy(f.Mixture, colours, options.Fit.Threads) : PixelEntropy(file, f.Mixture, cancellationToken);
-                fitted.Add((new ModelCandidate(k, f, f.Bic, f.Bic + 2.0 * entropy), p));
-            }
-            selection = ModelSelection.Choose([.. fitted.Select(f => f.Candidate)], options.Criterion);
-            fit = selection.Chosen.Fit;
-            prior = fitted.First(f => f.Candidate == selection.Chosen).Prior;
+            IProgress<SelectionProgress>? phases = progress is null ? null : new ImageSegmenter.SelectionPhases(progress, models.Count > 1, options.Fit.MaxIterations);
+            // The distinct colours bound K exactly as the distinct pixels would.
+            selection = ModelSelection.Select(new DatasetRows(colours, sourcePoints: false), colours.Dimension, (m, k) => options.Prior(colours, m, k),
+                options.Fit, ks, models, options.Criterion, null, phases,
+                (prior, o, phase) => FitOne(file, colours, compressed, points, prior, o, phase, cancellationToken),
+                mixture => compressed ? Responsibilities.Entropy(mixture, colours, options.Fit.Threads) : PixelEntropy(file, mixture, cancellationToken),
+                cancellationToken);
+            fit = selection.Chosen.Candidate!.Fit;
         }
+        MixturePrior prior = fit.Prior;
         points.Dispose();
 
         ForegroundSplit split = LabelAndWrite(file, table, colours, preview, compressed, fit.Mixture, options.Background, options.Fit.Threads, outputs, cancellationToken);
@@ -198,9 +197,8 @@ public static class StreamedSegmenter
     }
 
     private static FitResult FitOne(ImageFile file, Dataset colours, bool compressed, PixelRows points, MixturePrior prior, FitOptions options,
-        IProgress<SegmentationProgress>? progress, CancellationToken cancellationToken)
+        IProgress<FitProgress>? phase, CancellationToken cancellationToken)
     {
-        IProgress<FitProgress>? phase = ImageSegmenter.Phase(progress, $"K = {options.ComponentCount}", options.MaxIterations);
         if (compressed)
         {
             using var source = new ColourTableSource(colours, file.Header.PixelCount, options.ComponentCount, options.Threads, options.Precision);

@@ -79,7 +79,7 @@ public static class EmDriver
     /// <param name="source">The E-step's data.</param>
     /// <param name="prior">The prior of the M-step and of the objective.</param>
     /// <param name="settings">Iterations (≥ 1), tolerance; restarts are ignored (a partition is one start).</param>
-    /// <param name="partition">The hard assignment's statistics (every N_k &gt; 0), e.g. from <see cref="MixtureStatistics.FromPartition"/>.</param>
+    /// <param name="partition">The hard assignment's statistics (every N_k &gt; 0), e.g. from <see cref="MixtureStatistics.FromPartition(Dataset, ReadOnlySpan{int}, int)"/>.</param>
     /// <param name="progress">Told after every E-step (synchronously, on the calling thread).</param>
     /// <param name="cancellationToken">Stops the run between E-steps (throws <see cref="OperationCanceledException"/>).</param>
     /// <exception cref="ModelInputException">A setting, the prior or the partition does not fit the source.</exception>

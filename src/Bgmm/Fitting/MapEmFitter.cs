@@ -52,7 +52,7 @@ public static class MapEmFitter
     /// <param name="source">The E-step over the data; its threads and arithmetic are its own (<see cref="FitOptions.Threads"/> and <see cref="FitOptions.Precision"/> are not used).</param>
     /// <param name="rows">The same rows, in the order that defines the draws of the initialisation.</param>
     /// <param name="prior">The prior; null for <see cref="MixturePrior.Default"/> of the data's D.</param>
-    /// <param name="options">K, iterations, tolerance, restarts, seed, initialisation (not from a partition: that needs the data in memory).</param>
+    /// <param name="options">K, iterations, tolerance, restarts, seed, initialisation (a partition labels the rows of <paramref name="rows"/>).</param>
     /// <param name="progress">Told after every iteration (synchronously, on the fitting thread).</param>
     /// <param name="cancellationToken">Stops the fit between iterations and between the blocks of the initialisation's scans.</param>
     /// <exception cref="ModelInputException">An option, the prior or the initial mixture does not fit the data.</exception>
@@ -82,12 +82,15 @@ public static class MapEmFitter
             throw new ArgumentException($"the rows have D = {rows.Dimension} but the source has D = {source.Dimension}.", nameof(rows));
         if (pool.Dimension != source.Dimension)
             throw new ArgumentException($"the points have D = {pool.Dimension} but the source has D = {source.Dimension}.", nameof(pool));
-        if (options.Initialization is Initialization.Partition)
-            throw new ModelInputException("initialization", "initialisation from a partition needs the data in memory: load it, or start from random rows, k-means++ or a mixture.");
+        if (options.Initialization is Initialization.Partition && !ReferenceEquals(pool, rows))
+            throw new ModelInputException("initialization", "a partition labels the source's points, not a table of distinct rows: fit every point to start from it.");
         prior ??= MixturePrior.Default(source.Dimension);
         prior.CheckDimension(source.Dimension);
         Validate(source.PointCount, rows, options, cancellationToken);
-        return Run(source, pool, rows, prior, options, null, progress, cancellationToken);
+        MixtureStatistics? partition = options.Initialization is Initialization.Partition p
+            ? MixtureStatistics.FromPartition(rows, p.Labels, options.ComponentCount, cancellationToken)
+            : null;
+        return Run(source, pool, rows, prior, options, partition, progress, cancellationToken);
     }
 
     /// <summary>The M-step (SPEC §3): the posterior mode of every component and of the weights.</summary>

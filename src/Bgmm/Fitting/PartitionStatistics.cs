@@ -18,21 +18,38 @@ public sealed partial class MixtureStatistics
     public static MixtureStatistics FromPartition(Dataset data, ReadOnlySpan<int> labels, int components)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return FromPartition(new DatasetRows(data, sourcePoints: false), labels, components);
+    }
+
+    /// <summary>
+    /// As <see cref="FromPartition(Dataset, ReadOnlySpan{int}, int)"/> for rows read in blocks (files read in
+    /// chunks, the parts of a data set): the same sums in the same order, so the same statistics bit for bit.
+    /// </summary>
+    /// <param name="rows">The rows and their weights.</param>
+    /// <param name="labels">One label per row, each in 0..K−1.</param>
+    /// <param name="components">K.</param>
+    /// <param name="cancellationToken">Stops between blocks of rows.</param>
+    /// <exception cref="ModelInputException">The labels are not one per row, one is out of range, or a component has no row of positive weight.</exception>
+    public static MixtureStatistics FromPartition(IRowReader rows, ReadOnlySpan<int> labels, int components, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
         if (components < 1) throw new ModelInputException("components", $"K = {components}: the number of components must be ≥ 1.");
-        if (labels.Length != data.Count)
-            throw new ModelInputException("labels", $"{labels.Length} label{(labels.Length == 1 ? "" : "s")} for {data.Count} rows: give one label per row.");
-        int d = data.Dimension, stride = Stride(d);
+        if (labels.Length != rows.RowCount)
+            throw new ModelInputException("labels", $"{labels.Length} label{(labels.Length == 1 ? "" : "s")} for {rows.RowCount} rows: give one label per row.");
+        int d = rows.Dimension, stride = Stride(d);
         var statistics = new MixtureStatistics(components, d);
-        Span<double> raw = statistics._data;
-        Span<double> x = stackalloc double[d];
-        for (int i = 0; i < data.Count; i++)
+        double[] raw = statistics._data;
+        for (int i = 0; i < labels.Length; i++)
         {
-            int k = labels[i];
-            if ((uint)k >= (uint)components)
-                throw new ModelInputException("labels", $"row {i} has label {k.ToString(CultureInfo.InvariantCulture)}: labels must be 0..{components - 1} for K = {components}.");
-            double w = data.Weight(i);
+            if ((uint)labels[i] >= (uint)components)
+                throw new ModelInputException("labels", $"row {i} has label {labels[i].ToString(CultureInfo.InvariantCulture)}: labels must be 0..{components - 1} for K = {components}.");
+        }
+        var reader = new BlockRows(rows);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            double w = reader.Row(i, cancellationToken, out ReadOnlySpan<double> x);
             if (w == 0) continue;
-            data.CopyRow(i, x);
+            int k = labels[i];
             raw[k * stride] += w;
             for (int j = 0; j < d; j++) raw[k * stride + 1 + j] += w * x[j];
         }
@@ -43,18 +60,18 @@ public sealed partial class MixtureStatistics
                 throw new ModelInputException("labels", $"no row of positive weight has label {k} (K = {components}): every component needs at least one point (mclust's me() fails on an empty class too); relabel 0..{components - 1} or lower K.");
             for (int j = 0; j < d; j++) raw[k * stride + 1 + j] /= n;
         }
-        for (int i = 0; i < data.Count; i++)
+        Span<double> centred = stackalloc double[d];
+        for (int i = 0; i < labels.Length; i++)
         {
-            double w = data.Weight(i);
+            double w = reader.Row(i, cancellationToken, out ReadOnlySpan<double> x);
             if (w == 0) continue;
-            data.CopyRow(i, x);
             int k = labels[i];
             int mean = k * stride + 1, scatter = mean + d;
-            for (int a = 0; a < d; a++) x[a] -= raw[mean + a];
+            for (int a = 0; a < d; a++) centred[a] = x[a] - raw[mean + a];
             for (int a = 0; a < d; a++)
             {
-                double wa = w * x[a];
-                for (int b = a; b < d; b++) raw[scatter + a * d + b] += wa * x[b];
+                double wa = w * centred[a];
+                for (int b = a; b < d; b++) raw[scatter + a * d + b] += wa * centred[b];
             }
         }
         for (int k = 0; k < components; k++)
@@ -66,6 +83,32 @@ public sealed partial class MixtureStatistics
             }
         }
         return statistics;
+    }
+
+    /// <summary>Rows read a block at a time, in order (each pass starts again at row 0).</summary>
+    private sealed class BlockRows(IRowReader rows)
+    {
+        private const int Rows = 4096;
+        private readonly double[][] _columns = [.. Enumerable.Range(0, rows.Dimension).Select(_ => new double[(int)Math.Min(Rows, rows.RowCount)])];
+        private readonly double[] _row = new double[rows.Dimension];
+        private long _first = -1;
+        private int _count;
+
+        /// <summary>Row <paramref name="i"/>'s weight, and its coordinates in <paramref name="x"/>.</summary>
+        public double Row(long i, CancellationToken cancellationToken, out ReadOnlySpan<double> x)
+        {
+            if (i < _first || i >= _first + _count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _first = i / Rows * Rows;
+                _count = (int)Math.Min(Rows, rows.RowCount - _first);
+                rows.ReadRows(_first, _count, _columns);
+            }
+            int at = (int)(i - _first);
+            for (int j = 0; j < _row.Length; j++) _row[j] = _columns[j][at];
+            x = _row;
+            return rows.Weight(i);
+        }
     }
 
     /// <summary>

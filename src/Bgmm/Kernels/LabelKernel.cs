@@ -38,12 +38,18 @@ internal static unsafe class LabelKernel
         }
     }
 
-    /// <summary>The weighted classification entropy Σ_n w_n H_n (nats), summed over fixed chunks in order.</summary>
-    public static double Entropy(EStepModel model, Dataset data, int threads)
+    /// <summary>Rows per partial sum of the entropy: the statistics' chunk, so that blocks of whole chunks fold to the same total.</summary>
+    public const int EntropyChunkRows = StatisticsAccumulator.ChunkRows;
+
+    /// <summary>
+    /// <paramref name="total"/> plus the weighted classification entropy Σ_n w_n H_n (nats) of the rows, summed
+    /// over fixed chunks of <see cref="EntropyChunkRows"/> rows added in order: data read in blocks of whole
+    /// chunks, folded block after block, gives the total of the whole bit for bit.
+    /// </summary>
+    public static double Entropy(EStepModel model, Dataset data, int threads, double total = 0)
     {
-        var sums = new double[Chunks(data)];
-        WorkPartitioner.RunOnce(threads, sums.Length, new Work<byte>(model, data, null, 0, null, 0, sums));
-        double total = 0;
+        var sums = new double[(data.Count + EntropyChunkRows - 1) / EntropyChunkRows];
+        WorkPartitioner.RunOnce(threads, Chunks(data), new Work<byte>(model, data, null, 0, null, 0, sums));
         foreach (double h in sums) total += h;
         return total;
     }
@@ -65,11 +71,16 @@ internal static unsafe class LabelKernel
         public void Run(int chunk)
         {
             int start = chunk * ChunkRows, end = Math.Min(data.Count, start + ChunkRows);
-            var call = new WidthCall<TLabel>(model, data, start, end,
-                labelCount == 0 ? [] : new Span<TLabel>(labels, labelCount),
-                entropyCount == 0 ? [] : new Span<float>(entropy, entropyCount), sums is not null);
-            VectorWidths.Dispatch(VectorWidths.Best, ref call);
-            if (sums is not null) sums[chunk] = call.WeightedEntropy;
+            // With a sum, one call per entropy chunk: each partial sum starts from 0 at a fixed row.
+            int step = sums is null ? ChunkRows : EntropyChunkRows;
+            for (int first = start; first < end; first += step)
+            {
+                var call = new WidthCall<TLabel>(model, data, first, Math.Min(end, first + step),
+                    labelCount == 0 ? [] : new Span<TLabel>(labels, labelCount),
+                    entropyCount == 0 ? [] : new Span<float>(entropy, entropyCount), sums is not null);
+                VectorWidths.Dispatch(VectorWidths.Best, ref call);
+                if (sums is not null) sums[first / EntropyChunkRows] = call.WeightedEntropy;
+            }
         }
     }
 

@@ -4,7 +4,7 @@ namespace Bgmm;
 
 /// <summary>
 /// mclust's default prior (<c>defaultPrior(data, G, modelName)</c>, what <c>priorControl()</c> gives), computed
-/// from a <see cref="Dataset"/> with its weights: κ0 = 0.01, μ0 = the data mean, ν0 = D + 2, and the scale
+/// from the data's moments (<see cref="DataMoments"/>, weights counted): κ0 = 0.01, μ0 = the data mean, ν0 = D + 2, and the scale
 /// from R's n − 1 covariance V (n the total weight, so a weighted dataset gives the prior of the expanded
 /// data): Λ0 = V / K^(2/D) for the ellipsoidal models (only V's diagonal when n ≤ D), s·I with
 /// s = K^(−2/D) Σ_j V_jj / D for the spherical and diagonal ones, V / K² at D = 1 (E and V).
@@ -29,15 +29,16 @@ internal static class EmpiricalPrior
     /// </summary>
     public const double Ridge = 1e-6;
 
-    public static MixturePrior Create(Dataset data, int componentCount, CovarianceModel model, double alpha)
+    public static MixturePrior Create(DataMoments moments, int componentCount, CovarianceModel model, double alpha)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(moments);
         ArgumentNullException.ThrowIfNull(model);
         if (componentCount < 1) throw new ModelInputException("componentCount", $"K = {componentCount}: the number of components must be ≥ 1.");
-        int d = data.Dimension;
+        int d = moments.Dimension;
         model.CheckDimension(d);
-        (double[] mean, double[] v) = Moments(data);
-        double n = data.TotalWeight;
+        double[] mean = moments.Mean.ToArray();
+        double[] v = moments.CopyCovariance();
+        double n = moments.TotalWeight;
         double floor = Ridge * Scale(mean, v, d);
         var sigma0 = new double[d, d];
         if (d == 1)
@@ -65,42 +66,6 @@ internal static class EmpiricalPrior
             }
         }
         return new MixturePrior(new NormalInverseWishart(mean, Shrinkage, d + 2.0, sigma0), new Dirichlet(alpha));
-    }
-
-    /// <summary>The weighted mean and R's covariance Σ w (x − x̄)(x − x̄)ᵀ / (n − 1) (divided by n when n ≤ 1), two passes.</summary>
-    private static (double[] Mean, double[] Covariance) Moments(Dataset data)
-    {
-        int d = data.Dimension;
-        double n = data.TotalWeight;
-        var mean = new double[d];
-        var v = new double[d * d];
-        Span<double> x = stackalloc double[d];
-        // Through CopyRow, not Column(j): a byte-plane dataset (an 8-bit image) would build a column of doubles.
-        for (int i = 0; i < data.Count; i++)
-        {
-            double w = data.Weight(i);
-            if (w == 0) continue;
-            data.CopyRow(i, x);
-            for (int j = 0; j < d; j++) mean[j] += w * x[j];
-        }
-        for (int j = 0; j < d; j++) mean[j] /= n;
-        for (int i = 0; i < data.Count; i++)
-        {
-            double w = data.Weight(i);
-            if (w == 0) continue;
-            data.CopyRow(i, x);
-            for (int a = 0; a < d; a++) x[a] -= mean[a];
-            for (int a = 0; a < d; a++)
-            {
-                for (int b = a; b < d; b++) v[a * d + b] += w * x[a] * x[b];
-            }
-        }
-        double divisor = n > 1 ? n - 1 : n;
-        for (int a = 0; a < d; a++)
-        {
-            for (int b = a; b < d; b++) v[b * d + a] = v[a * d + b] /= divisor;
-        }
-        return (mean, v);
     }
 
     /// <summary>The data's scale for a floor: the mean positive variance, else the largest squared mean, else 1.</summary>

@@ -4,7 +4,7 @@ namespace Bgmm;
 /// The full prior of SPEC §1: a normal-inverse-Wishart on every component's (μ_k, Σ_k) and a
 /// symmetric Dirichlet on the weights.
 /// </summary>
-public sealed class MixturePrior
+public sealed partial class MixturePrior
 {
     /// <summary>Combines the two priors.</summary>
     public MixturePrior(NormalInverseWishart componentPrior, Dirichlet weightPrior)
@@ -65,7 +65,19 @@ public sealed class MixturePrior
     /// <param name="model">The covariance model (default <see cref="CovarianceModel.Full"/>); it must apply to the data's D.</param>
     /// <param name="alpha">The Dirichlet concentration α ≥ 1 (mclust has no prior on the weights: α = 1).</param>
     public static MixturePrior Empirical(Dataset data, int componentCount, CovarianceModel? model = null, double alpha = Dirichlet.DefaultAlpha) =>
-        EmpiricalPrior.Create(data, componentCount, model ?? CovarianceModel.Full, alpha);
+        EmpiricalPrior.Create(DataMoments.Of(data), componentCount, model ?? CovarianceModel.Full, alpha);
+
+    /// <summary>
+    /// mclust's default prior from the data's moments, computed once for a data set that is not in memory (or
+    /// for every model and K of a selection): the same prior, bit for bit, as <see cref="Empirical(Dataset, int, CovarianceModel?, double)"/>
+    /// on a dataset of the same rows.
+    /// </summary>
+    /// <param name="moments">The data's mean and covariance (<see cref="DataMoments.Of(IRowReader, CancellationToken)"/>).</param>
+    /// <param name="componentCount">K ≥ 1.</param>
+    /// <param name="model">The covariance model (default <see cref="CovarianceModel.Full"/>); it must apply to the data's D.</param>
+    /// <param name="alpha">The Dirichlet concentration α ≥ 1.</param>
+    public static MixturePrior Empirical(DataMoments moments, int componentCount, CovarianceModel? model = null, double alpha = Dirichlet.DefaultAlpha) =>
+        EmpiricalPrior.Create(moments, componentCount, model ?? CovarianceModel.Full, alpha);
 
     /// <summary>
     /// log p(θ) = Σ_k [log N(μ_k | μ0, Σ_k/κ0) + log IW(Σ_k | Σ0, ν0)] + log Dir(π | α) (SPEC §2).

@@ -1,6 +1,6 @@
 namespace Bgmm;
 
-/// <summary>How <see cref="ModelSelection"/> compares numbers of components (lower is better for both).</summary>
+/// <summary>How <see cref="ModelSelection"/> compares fits (lower is better for both).</summary>
 public enum SelectionCriterion
 {
     /// <summary>BIC = −2 log p(X | θ̂) + p log N: a density-estimation criterion.</summary>
@@ -13,7 +13,7 @@ public enum SelectionCriterion
     Icl,
 }
 
-/// <summary>One fitted number of components.</summary>
+/// <summary>One fit of a selection, with its criteria.</summary>
 /// <param name="ComponentCount">K.</param>
 /// <param name="Fit">The fit (with the given restarts).</param>
 /// <param name="Bic">Its BIC.</param>
@@ -24,61 +24,32 @@ public sealed record ModelCandidate(int ComponentCount, FitResult Fit, double Bi
     public double Score(SelectionCriterion criterion) => criterion == SelectionCriterion.Bic ? Bic : Icl;
 }
 
-/// <summary>The candidates, in increasing K, and the one the criterion chose.</summary>
-/// <param name="Candidates">Every K fitted.</param>
-/// <param name="Chosen">The lowest criterion (ties: the smaller K).</param>
-/// <param name="Criterion">The criterion used.</param>
-public sealed record ModelSelectionResult(IReadOnlyList<ModelCandidate> Candidates, ModelCandidate Chosen, SelectionCriterion Criterion);
+/// <summary>Reported after every EM iteration of every fit of a selection.</summary>
+/// <param name="Model">The covariance model being fitted.</param>
+/// <param name="ComponentCount">Its K.</param>
+/// <param name="Fit">The iteration's progress.</param>
+public readonly record struct SelectionProgress(CovarianceModel Model, int ComponentCount, FitProgress Fit);
 
-/// <summary>Chooses the number of components by fitting each candidate K and comparing BIC or ICL.</summary>
+/// <summary>
+/// Chooses the covariance model and the number of components by fitting each candidate and comparing BIC or
+/// ICL (<see cref="Select(Dataset, Func{CovarianceModel, int, MixturePrior}, FitOptions, IReadOnlyList{int}, IReadOnlyList{CovarianceModel}, SelectionCriterion, Func{int, Initialization}?, IProgress{SelectionProgress}?, CancellationToken)"/>;
+/// one model and several K is the choice of K alone).
+/// </summary>
 public static partial class ModelSelection
 {
-    /// <summary>
-    /// Fits every K in <paramref name="components"/> with <paramref name="options"/> (its
-    /// <see cref="FitOptions.ComponentCount"/> is replaced) and picks the lowest criterion.
-    /// </summary>
-    /// <param name="data">The data.</param>
-    /// <param name="prior">The prior (null: the defaults for the data's D).</param>
-    /// <param name="options">Everything but K.</param>
-    /// <param name="components">The candidate K, each ≥ 1 (duplicates are removed; sorted).</param>
-    /// <param name="criterion">BIC or ICL.</param>
-    /// <param name="progress">Told after every iteration of every fit; its restart field counts fits across the candidates.</param>
-    /// <param name="cancellationToken">Stops between iterations.</param>
-    public static ModelSelectionResult Select(Dataset data, MixturePrior? prior, FitOptions options, IReadOnlyList<int> components,
-        SelectionCriterion criterion, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(components);
-        int[] ks = [.. components.Distinct().Order()];
-        if (ks.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
-        var candidates = new List<ModelCandidate>(ks.Length);
-        foreach (int k in ks)
-        {
-            candidates.Add(Evaluate(MapEmFitter.Fit(data, prior, options with { ComponentCount = k }, progress, cancellationToken), data));
-        }
-        return Choose(candidates, criterion);
-    }
-
     /// <summary>BIC and ICL of a fit on its data.</summary>
     public static ModelCandidate Evaluate(FitResult fit, Dataset data)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        double bic = fit.Bic;
-        return new ModelCandidate(fit.Mixture.ComponentCount, fit, bic, bic + 2.0 * Responsibilities.Entropy(fit.Mixture, data));
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(fit, Responsibilities.Entropy(fit.Mixture, data));
     }
 
-    /// <summary>The candidate with the lowest criterion (ties: the smaller K).</summary>
-    public static ModelSelectionResult Choose(IReadOnlyList<ModelCandidate> candidates, SelectionCriterion criterion)
+    /// <summary>BIC and ICL of a fit whose classification entropy on its data is <paramref name="entropy"/>.</summary>
+    public static ModelCandidate Evaluate(FitResult fit, double entropy)
     {
-        ArgumentNullException.ThrowIfNull(candidates);
-        if (candidates.Count == 0) throw new ArgumentException("No candidates.", nameof(candidates));
-        ModelCandidate[] sorted = [.. candidates.OrderBy(c => c.ComponentCount)];
-        ModelCandidate chosen = sorted[0];
-        foreach (ModelCandidate c in sorted)
-        {
-            if (c.Score(criterion) < chosen.Score(criterion)) chosen = c;
-        }
-        return new ModelSelectionResult(sorted, chosen, criterion);
+        ArgumentNullException.ThrowIfNull(fit);
+        double bic = fit.Bic;
+        return new ModelCandidate(fit.Mixture.ComponentCount, fit, bic, bic + 2.0 * entropy);
     }
 }

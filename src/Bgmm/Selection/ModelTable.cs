@@ -15,7 +15,7 @@ public sealed record ModelTableEntry(CovarianceModel Model, int ComponentCount, 
 }
 
 /// <summary>
-/// Every model × K fitted by <see cref="ModelSelection.Select(Dataset, Func{CovarianceModel, int, MixturePrior}, FitOptions, IReadOnlyList{int}, IReadOnlyList{CovarianceModel}, SelectionCriterion, Func{int, Initialization}?, IProgress{FitProgress}?, CancellationToken)"/>,
+/// Every model × K fitted by <see cref="ModelSelection"/>,
 /// as mclust's <c>summary(mclustBIC)</c>: models as columns (mclust's order), K as rows (increasing).
 /// </summary>
 /// <param name="Models">The columns.</param>
@@ -40,7 +40,8 @@ public static partial class ModelSelection
     /// lowest criterion, as mclust's <c>Mclust()</c> does over its BIC table (mclust's BIC is 2ℓ − p log n,
     /// larger better; the library's is −2ℓ + p log N, lower better: the same ranking). A fit that fails
     /// (a covariance that rounding made indefinite, an objective out of range) is kept in the table with its
-    /// reason instead of ending the selection.
+    /// reason instead of ending the selection. When several K are given, those above the number of distinct
+    /// rows (which no fit can have) are left out; the smallest is always kept.
     /// </summary>
     /// <param name="data">The data.</param>
     /// <param name="priorFor">The prior of each (model, K), e.g. <c>(m, k) =&gt; MixturePrior.Empirical(data, k, m)</c> (mclust's default prior depends on both).</param>
@@ -51,12 +52,57 @@ public static partial class ModelSelection
     /// <param name="initializationFor">The initialisation of each K (e.g. a partition into K classes); null uses <paramref name="options"/>'.</param>
     /// <param name="progress">Told after every iteration of every fit.</param>
     /// <param name="cancellationToken">Stops between iterations.</param>
-    /// <exception cref="ModelInputException">No K or no model, a model that does not apply to the data, or every fit failed.</exception>
+    /// <exception cref="ModelInputException">No K or no model, a model that does not apply to the data, or every fit failed (the fit's own exception when there was one).</exception>
     public static ModelTable Select(Dataset data, Func<CovarianceModel, int, MixturePrior> priorFor, FitOptions options,
         IReadOnlyList<int> components, IReadOnlyList<CovarianceModel> models, SelectionCriterion criterion,
-        Func<int, Initialization>? initializationFor = null, IProgress<FitProgress>? progress = null, CancellationToken cancellationToken = default)
+        Func<int, Initialization>? initializationFor = null, IProgress<SelectionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return Select(new DatasetRows(data, sourcePoints: false), data.Dimension, priorFor, options, components, models, criterion, initializationFor, progress,
+            (prior, o, p) => MapEmFitter.Fit(data, prior, o, p, cancellationToken),
+            mixture => Responsibilities.Entropy(mixture, data, options.Threads),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="Select(Dataset, Func{CovarianceModel, int, MixturePrior}, FitOptions, IReadOnlyList{int}, IReadOnlyList{CovarianceModel}, SelectionCriterion, Func{int, Initialization}?, IProgress{SelectionProgress}?, CancellationToken)"/>
+    /// for data behind a <see cref="StatisticsSource"/> (files read in chunks, the parts of a data set): every fit
+    /// is <see cref="MapEmFitter.FitSource"/>, and ICL takes the classification entropy from <paramref name="entropy"/>.
+    /// </summary>
+    /// <param name="source">The E-step over the data.</param>
+    /// <param name="rows">The same rows (initialisation, distinct rows, partitions).</param>
+    /// <param name="entropy">The classification entropy of a mixture on the data (one pass; e.g. summed block by block with <see cref="Responsibilities.AddEntropy"/>).</param>
+    /// <param name="priorFor">The prior of each (model, K), e.g. from the data's moments with <see cref="MixturePrior.Empirical(DataMoments, int, CovarianceModel?, double)"/>.</param>
+    /// <param name="options">Everything but K, the model and (when <paramref name="initializationFor"/> is given) the initialisation.</param>
+    /// <param name="components">The candidate K.</param>
+    /// <param name="models">The candidate models.</param>
+    /// <param name="criterion">BIC or ICL.</param>
+    /// <param name="initializationFor">The initialisation of each K; null uses <paramref name="options"/>'.</param>
+    /// <param name="progress">Told after every iteration of every fit.</param>
+    /// <param name="cancellationToken">Stops between iterations.</param>
+    /// <exception cref="ModelInputException">No K or no model, a model that does not apply to the data, or every fit failed.</exception>
+    public static ModelTable Select(StatisticsSource source, IRowReader rows, Func<GaussianMixture, double> entropy,
+        Func<CovarianceModel, int, MixturePrior> priorFor, FitOptions options, IReadOnlyList<int> components, IReadOnlyList<CovarianceModel> models,
+        SelectionCriterion criterion, Func<int, Initialization>? initializationFor = null, IProgress<SelectionProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(entropy);
+        return Select(rows, source.Dimension, priorFor, options, components, models, criterion, initializationFor, progress,
+            (prior, o, p) => MapEmFitter.FitSource(source, rows, prior, o, p, cancellationToken), entropy, cancellationToken);
+    }
+
+    /// <summary>
+    /// The one selection loop: K by K (rows), model by model (columns). <paramref name="rows"/> only bounds K by
+    /// the distinct rows; <paramref name="fit"/> and <paramref name="entropy"/> reach the data (the image
+    /// adapter's streamed sources call it directly).
+    /// </summary>
+    internal static ModelTable Select(IRowReader rows, int dimension, Func<CovarianceModel, int, MixturePrior> priorFor, FitOptions options,
+        IReadOnlyList<int> components, IReadOnlyList<CovarianceModel> models, SelectionCriterion criterion,
+        Func<int, Initialization>? initializationFor, IProgress<SelectionProgress>? progress,
+        Func<MixturePrior, FitOptions, IProgress<FitProgress>?, FitResult> fit, Func<GaussianMixture, double> entropy, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(priorFor);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(components);
@@ -66,15 +112,34 @@ public static partial class ModelSelection
         if (ks[0] < 1) throw new ModelInputException("components", $"K = {ks[0]}: the number of components must be ≥ 1.");
         CovarianceModel[] columns = [.. models.Distinct().OrderBy(CovarianceModel.Rank)];
         if (columns.Length == 0) throw new ModelInputException("model", "no covariance model given: give at least one (e.g. VVV), or all.");
-        foreach (CovarianceModel m in columns) m.CheckDimension(data.Dimension);
+        foreach (CovarianceModel m in columns) m.CheckDimension(dimension);
+        if (ks.Length > 1)
+        {
+            // K beyond the distinct rows cannot be fitted (SPEC §3): a range is cut there.
+            int distinct = Initializers.CountDistinct(rows, ks[^1], cancellationToken);
+            ks = [.. ks.Where((k, i) => i == 0 || k <= distinct)];
+        }
 
         var entries = new List<ModelTableEntry>(ks.Length * columns.Length);
+        // A table of one fit is a fit: its failure is the answer, as it is.
+        bool single = ks.Length * columns.Length == 1;
         ModelTableEntry? chosen = null;
         foreach (int k in ks)
         {
             foreach (CovarianceModel model in columns)
             {
-                ModelTableEntry entry = Fit(data, priorFor, options, k, model, initializationFor, progress, cancellationToken);
+                ModelTableEntry entry;
+                try
+                {
+                    FitOptions o = options with { ComponentCount = k, Model = model, Initialization = initializationFor?.Invoke(k) ?? options.Initialization };
+                    IProgress<FitProgress>? report = progress is null ? null : new Progress(progress, model, k);
+                    FitResult result = fit(priorFor(model, k), o, report);
+                    entry = new ModelTableEntry(model, k, Evaluate(result, entropy(result.Mixture)), null);
+                }
+                catch (ModelInputException e) when (!single)
+                {
+                    entry = new ModelTableEntry(model, k, null, e.Message);
+                }
                 entries.Add(entry);
                 // Strictly lower only: rows are visited by increasing K and columns in mclust's order, which breaks ties.
                 if (entry.Succeeded && (chosen is null || entry.Score(criterion) < chosen.Score(criterion))) chosen = entry;
@@ -85,18 +150,8 @@ public static partial class ModelSelection
         return new ModelTable(columns, ks, entries, chosen, criterion);
     }
 
-    private static ModelTableEntry Fit(Dataset data, Func<CovarianceModel, int, MixturePrior> priorFor, FitOptions options, int k,
-        CovarianceModel model, Func<int, Initialization>? initializationFor, IProgress<FitProgress>? progress, CancellationToken cancellationToken)
+    private sealed class Progress(IProgress<SelectionProgress> progress, CovarianceModel model, int k) : IProgress<FitProgress>
     {
-        try
-        {
-            FitOptions o = options with { ComponentCount = k, Model = model, Initialization = initializationFor?.Invoke(k) ?? options.Initialization };
-            FitResult fit = MapEmFitter.Fit(data, priorFor(model, k), o, progress, cancellationToken);
-            return new ModelTableEntry(model, k, Evaluate(fit, data), null);
-        }
-        catch (ModelInputException e)
-        {
-            return new ModelTableEntry(model, k, null, e.Message);
-        }
+        public void Report(FitProgress value) => progress.Report(new SelectionProgress(model, k, value));
     }
 }

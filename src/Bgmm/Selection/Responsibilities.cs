@@ -13,10 +13,22 @@ public static class Responsibilities
     /// <param name="mixture">The mixture.</param>
     /// <param name="data">The points (N×D), optionally weighted.</param>
     /// <param name="threads">Threads (0 = every core); the result does not depend on it.</param>
-    public static double Entropy(GaussianMixture mixture, Dataset data, int threads = 0)
+    public static double Entropy(GaussianMixture mixture, Dataset data, int threads = 0) => AddEntropy(0, mixture, data, threads);
+
+    /// <summary>
+    /// <paramref name="total"/> plus the classification entropy of <paramref name="data"/>, for data read in
+    /// blocks: the rows' entropies are summed in fixed chunks of 4096 rows, added in order, so blocks of whole
+    /// chunks (the last excepted) folded in order, <c>total = AddEntropy(total, mixture, block)</c>, give
+    /// <see cref="Entropy"/> of their concatenation bit for bit.
+    /// </summary>
+    /// <param name="total">The entropy of the rows before this block (0 for the first).</param>
+    /// <param name="mixture">The mixture.</param>
+    /// <param name="data">The block's points, optionally weighted.</param>
+    /// <param name="threads">Threads (0 = every core); the result does not depend on it.</param>
+    public static double AddEntropy(double total, GaussianMixture mixture, Dataset data, int threads = 0)
     {
         Check(mixture, data, threads);
-        return Kernels.LabelKernel.Entropy(new Kernels.EStepModel(mixture), data, threads);
+        return Kernels.LabelKernel.Entropy(new Kernels.EStepModel(mixture), data, threads, total);
     }
 
     /// <summary>

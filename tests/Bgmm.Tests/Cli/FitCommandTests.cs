@@ -29,8 +29,11 @@ public class FitCommandTests
 
         Assert.Equal(0, run.ExitCode);
         SegmentCommandTests.AssertResultShape(run.Json(), components: 2, dimension: 2, points: 60);
-        Assert.Equal(1.0, run.Json().GetProperty("hyperparameters").GetProperty("alpha").GetDouble());
-        Assert.Equal(3.0, run.Json().GetProperty("hyperparameters").GetProperty("nu0").GetDouble());
+        // No hyperparameter given: mclust's default prior (κ0 = 0.01, ν0 = D + 2), with α = 1.
+        JsonElement hyper = run.Json().GetProperty("hyperparameters");
+        Assert.Equal(1.0, hyper.GetProperty("alpha").GetDouble());
+        Assert.Equal(4.0, hyper.GetProperty("nu0").GetDouble());
+        Assert.Equal(0.01, hyper.GetProperty("kappa0").GetDouble());
         string[] labels = File.ReadAllLines(tmp["out/labels.csv"]);
         Assert.Equal(60, labels.Length);
         Assert.All(labels, l => Assert.Contains(l, new[] { "0", "1" }));
@@ -43,7 +46,8 @@ public class FitCommandTests
         using var tmp = new TempFolder();
         string csv = tmp["q.csv"];
         File.WriteAllText(csv, "\uFEFF\"a\",\"b\"\n\"1.5\",2e-1\n\n3,4\n  5 , -6.25E+1 \n");
-        CliRun run = CliRunner.Run("fit", csv, "-o", tmp["out"], "-k", "1", "--json");
+        // A hyperparameter flag keeps the library's defaults (μ0 = 0) under it.
+        CliRun run = CliRunner.Run("fit", csv, "-o", tmp["out"], "-k", "1", "--kappa0", "1", "--json");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(3, run.Json().GetProperty("points").GetInt32());
         // K = 1: μ = (κ0 μ0 + Σ x) / (κ0 + N) with μ0 = 0, κ0 = 1, N = 3.

@@ -32,11 +32,12 @@ public class ModelSelectionTests
         // Centred prior on the data's scale (the clusters sit 0..12 from the origin); restarts guard
         // against a poor random start at larger K.
         MixturePrior prior = MixturePrior.Create(2, mu0: [6, 6], kappa0: 0.01);
-        ModelSelectionResult result = ModelSelection.Select(data, prior, new FitOptions(1) { Restarts = 4, Seed = 1 }, [1, 2, 3, 4, 5, 6], criterion);
+        ModelTable result = ModelSelection.Select(data, (_, _) => prior, new FitOptions(1) { Restarts = 4, Seed = 1 }, [1, 2, 3, 4, 5, 6],
+            [CovarianceModel.VVV], criterion);
 
         Assert.Equal(trueK, result.Chosen.ComponentCount);
-        Assert.Equal([1, 2, 3, 4, 5, 6], result.Candidates.Select(c => c.ComponentCount));
-        Assert.All(result.Candidates, c => Assert.True(c.Icl >= c.Bic));
+        Assert.Equal([1, 2, 3, 4, 5, 6], result.Entries.Select(c => c.ComponentCount));
+        Assert.All(result.Entries, c => Assert.True(c.Candidate!.Icl >= c.Candidate.Bic));
     }
 
     [Fact]

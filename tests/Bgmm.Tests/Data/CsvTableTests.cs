@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Bgmm.Cli;
-using Bgmm.Cli.Input;
 using Bgmm.Data;
 using Bgmm.Numerics;
 using Bgmm.Tests.Imaging.Streaming;
@@ -11,7 +9,7 @@ namespace Bgmm.Tests.Data;
 
 /// <summary>
 /// <see cref="CsvTable"/>: the command line's CSV rules and messages (checked against the command line's
-/// own reader, <c>CsvData</c>, on hand-written and mutated files), held in memory or converted to a
+/// former reader, kept as <see cref="ReferenceCsvReader"/>, on hand-written and mutated files), held in memory or converted to a
 /// temporary .npy that is never left behind.
 /// </summary>
 public class CsvTableTests
@@ -120,13 +118,13 @@ public class CsvTableTests
     /// <summary>Both readers accept the text with the same values and header, or refuse it with the same message.</summary>
     private static void AssertSameAsCommandLine(string text)
     {
-        CsvData.Table? expected = null;
+        ReferenceCsvReader.Table? expected = null;
         string? expectedError = null;
         try
         {
-            expected = CsvData.Read(new StringReader(text), "t.csv");
+            expected = ReferenceCsvReader.Read(new StringReader(text), "t.csv");
         }
-        catch (UserError e)
+        catch (ReferenceCsvError e)
         {
             expectedError = e.Message;
         }

@@ -17,10 +17,10 @@ namespace Bgmm.Tests.Data;
 public class ParquetColumnReaderTests
 {
     /// <summary>A column to write: its field and the values of each row group.</summary>
-    private sealed record Column(DataField Field, Func<int, Array> Values);
+    internal sealed record Column(DataField Field, Func<int, Array> Values);
 
     /// <summary>Writes row groups of the given sizes; <c>Values(rows)</c> gives a column's values for a group, in order.</summary>
-    private static byte[] WriteParquet(int[] groupSizes, params Column[] columns)
+    internal static byte[] WriteParquet(int[] groupSizes, params Column[] columns)
     {
         var output = new MemoryStream();
         var schema = new ParquetSchema(columns.Select(c => (Field)c.Field));
@@ -54,7 +54,7 @@ public class ParquetColumnReaderTests
     }
 
     /// <summary>A counter shared by a column's groups, so that values run on across row groups.</summary>
-    private static Func<int, Array> Sequence<T>(Func<int, T> value)
+    internal static Func<int, Array> Sequence<T>(Func<int, T> value)
     {
         int next = 0;
         return rows =>

@@ -86,4 +86,30 @@ public class CriterionPlotTests
     {
         Assert.Throws<ArgumentException>(() => CriterionPlot.Render([1], [1.0], 1, name));
     }
+
+    private static readonly CriterionSeries[] Models =
+    [
+        new("EII", [1, 2, 3], [4024.8, 3453.1, 3377.7]),
+        new("EEE", [1, 3, 2], [2607.8, 2626.5, 2619.9]),
+        new("VVV", [1, 2], [2607.8, 2322.7]),
+    ];
+
+    [Fact]
+    public void Render_OneLinePerModel_DrawsEveryModelsLine()
+    {
+        byte[] all = CriterionPlot.Render(Models, "VVV", 2, "BIC", 600, 400);
+        Assert.Equal((600, 400), PngInfo.ReadSize(all));
+        // Leaving out a model's line (and its legend entry) changes the picture: each line is drawn.
+        byte[] fewer = CriterionPlot.Render(Models[1..], "VVV", 2, "BIC", 600, 400);
+        Assert.True(InkProbe.DifferingPixels(all, fewer) > 50);
+    }
+
+    [Fact]
+    public void Render_ChosenModelOrKNotPlotted_Throws()
+    {
+        Assert.Equal("chosen", Assert.Throws<ArgumentException>(() => CriterionPlot.Render(Models, "VVV", 3, "BIC")).ParamName);
+        Assert.Equal("chosen", Assert.Throws<ArgumentException>(() => CriterionPlot.Render(Models, "VEV", 2, "BIC")).ParamName);
+        Assert.Throws<ArgumentException>(() => CriterionPlot.Render([Models[0], Models[0]], "EII", 2, "BIC"));
+        Assert.Throws<ArgumentException>(() => CriterionPlot.Render([new CriterionSeries("X", [1, 1], [1.0, 2.0])], "X", 1, "BIC"));
+    }
 }

@@ -65,11 +65,11 @@ public class FuzzTests
             byte[] mutated = Mutate(bytes, rng);
             try
             {
-                CsvData.Table t = CsvData.Read(new StringReader(Encoding.UTF8.GetString(mutated)), "fuzz.csv");
-                Assert.True(t.Rows > 0);
-                Assert.All(t.Columns, c => Assert.All(c, v => Assert.True(double.IsFinite(v))));
+                using Bgmm.Data.CsvTable t = Bgmm.Data.CsvTable.Read(new StringReader(Encoding.UTF8.GetString(mutated)), "fuzz.csv", long.MaxValue);
+                Assert.True(t.RowCount > 0);
+                Assert.All(Bgmm.Data.ChunkedTable.ReadAll(t), c => Assert.All(c, v => Assert.True(double.IsFinite(v))));
             }
-            catch (UserError e)
+            catch (Bgmm.Data.DataFileException e)
             {
                 Assert.Contains("fuzz.csv", e.Message);
                 rejected++;

@@ -1,28 +1,23 @@
 using System.Globalization;
 using System.Text;
 
-namespace Bgmm.Cli.Input;
+namespace Bgmm.Tests.Data;
 
 /// <summary>
+/// The reference for <see cref="Bgmm.Data.CsvTable"/>: the command line's own CSV reader before CsvTable replaced
+/// it (a line-by-line reader that builds lists), kept here so that the rules and every message stay what they were.
 /// Reads a CSV of numbers: one point per row, D = number of columns; an optional header row; comma,
 /// semicolon or tab separated (detected from the first row); fields optionally in double quotes;
 /// invariant culture ('.' decimal point, exponents allowed) whatever the machine's locale; blank lines
-/// and a UTF-8 byte-order mark ignored. Every problem is a <see cref="UserError"/> naming the line and
+/// and a UTF-8 byte-order mark ignored. Every problem is a <see cref="ReferenceCsvError"/> naming the line and
 /// column.
 /// </summary>
-internal static class CsvData
+internal static class ReferenceCsvReader
 {
     private static readonly char[] Separators = [',', ';', '\t'];
 
     /// <summary>The parsed columns and, if the file had one, its header.</summary>
     public sealed record Table(double[][] Columns, int Rows, string[]? Header);
-
-    /// <summary>Reads the CSV file at <paramref name="path"/> (a regular file; see <see cref="InputFiles"/>).</summary>
-    public static Table Read(string path, CancellationToken cancellationToken = default)
-    {
-        using StreamReader reader = InputFiles.OpenCsv(path, cancellationToken);
-        return Read(reader, Path.GetFileName(path));
-    }
 
     public static Table Read(TextReader reader, string name)
     {
@@ -55,14 +50,14 @@ internal static class CsvData
             }
             if (fields.Count != columns.Length)
             {
-                throw new UserError($"{name}, line {lineNumber}: {fields.Count} field{(fields.Count == 1 ? "" : "s")} where the first row has {columns.Length}; every row must have the same number of columns.");
+                throw new ReferenceCsvError($"{name}, line {lineNumber}: {fields.Count} field{(fields.Count == 1 ? "" : "s")} where the first row has {columns.Length}; every row must have the same number of columns.");
             }
             for (int j = 0; j < fields.Count; j++) columns[j].Add(ParseNumber(fields[j], name, lineNumber, j + 1));
             rows++;
         }
         if (columns is null || rows == 0)
         {
-            throw new UserError(header is null
+            throw new ReferenceCsvError(header is null
                 ? $"{name}: the file is empty; give one point per row, numbers separated by commas."
                 : $"{name}: the file has a header but no data rows; give one point per row below the header.");
         }
@@ -75,13 +70,9 @@ internal static class CsvData
         {
             return reader.ReadLine();
         }
-        catch (Bgmm.Imaging.Files.InputFileException e)
-        {
-            throw InputFiles.Error(e);
-        }
         catch (Exception e) when (e is IOException or DecoderFallbackException)
         {
-            throw new UserError($"{name}, line {lineNumber + 1}: cannot read ({Describe(e)}).");
+            throw new ReferenceCsvError($"{name}, line {lineNumber + 1}: cannot read ({Describe(e)}).");
         }
     }
 
@@ -145,7 +136,7 @@ internal static class CsvData
                 field.Append(c);
             }
         }
-        if (quoted) throw new UserError($"{name}, line {lineNumber}: a quoted field is not closed; add the missing '\"'.");
+        if (quoted) throw new ReferenceCsvError($"{name}, line {lineNumber}: a quoted field is not closed; add the missing '\"'.");
         fields.Add(field.ToString().Trim());
     }
 
@@ -161,21 +152,21 @@ internal static class CsvData
     private static double ParseNumber(string field, string name, int line, int column)
     {
         if (IsNonFiniteWord(field))
-            throw new UserError($"{name}, line {line}, column {column}: \"{Shorten(field)}\" is not a finite number; remove or impute missing and infinite values.");
+            throw new ReferenceCsvError($"{name}, line {line}, column {column}: \"{Shorten(field)}\" is not a finite number; remove or impute missing and infinite values.");
         if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
         {
-            throw new UserError(field.Length == 0
+            throw new ReferenceCsvError(field.Length == 0
                 ? $"{name}, line {line}, column {column}: the field is empty; every field must be a number."
                 : $"{name}, line {line}, column {column}: \"{Shorten(field)}\" is not a number (use '.' as the decimal point).");
         }
         if (!double.IsFinite(v))
-            throw new UserError($"{name}, line {line}, column {column}: \"{Shorten(field)}\" is too large for a double (|x| > 1.8e308); rescale the data.");
+            throw new ReferenceCsvError($"{name}, line {line}, column {column}: \"{Shorten(field)}\" is too large for a double (|x| > 1.8e308); rescale the data.");
         return v;
     }
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..20] + "…" + s[^10..] + $" ({s.Length} characters)";
 
-    internal static string Describe(Exception e) => e switch
+    private static string Describe(Exception e) => e switch
     {
         FileNotFoundException => "file not found",
         DirectoryNotFoundException => "folder not found",
@@ -183,3 +174,6 @@ internal static class CsvData
         _ => e.Message.TrimEnd('.'),
     };
 }
+
+/// <summary>A file the reference reader refuses, with its message.</summary>
+internal sealed class ReferenceCsvError(string message) : Exception(message);
