@@ -68,37 +68,13 @@ internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, b
     }
 
     /// <summary>
-    /// mclust's empirical prior: μ0 = the data mean, Σ0 = the data covariance / K^(2/D) (a column of
-    /// zero variance gets a tiny positive variance so that Σ0 stays positive definite).
+    /// mclust's empirical prior (the core's <see cref="MixturePrior.Empirical"/>, always valid: a constant
+    /// column or collinear columns, as in a grey image, get a tiny ridge): μ0 = the data mean, Σ0 = the
+    /// data covariance / K^(2/D).
     /// </summary>
     internal static (double[] Mean, double[,] Scale) EmpiricalMoments(Dataset data, int k)
     {
-        int d = data.Dimension;
-        var mean = new double[d];
-        double total = data.TotalWeight;
-        // Through the indexer, not Column(j): a byte-plane dataset (an 8-bit image) would build a
-        // column of doubles per coordinate.
-        for (int j = 0; j < d; j++)
-        {
-            double s = 0;
-            for (int i = 0; i < data.Count; i++) s += data.Weight(i) * data[i, j];
-            mean[j] = s / total;
-        }
-        var cov = new double[d, d];
-        for (int a = 0; a < d; a++)
-        {
-            for (int b = 0; b <= a; b++)
-            {
-                double s = 0;
-                for (int i = 0; i < data.Count; i++) s += data.Weight(i) * (data[i, a] - mean[a]) * (data[i, b] - mean[b]);
-                cov[a, b] = cov[b, a] = s / total / Math.Pow(k, 2.0 / d);
-            }
-        }
-        for (int a = 0; a < d; a++)
-        {
-            double floor = 1e-12 * Math.Max(1.0, Math.Abs(mean[a]) * Math.Abs(mean[a]));
-            if (!(cov[a, a] > floor)) cov[a, a] = floor;
-        }
-        return (mean, cov);
+        NormalInverseWishart empirical = MixturePrior.Empirical(data, k).ComponentPrior;
+        return (empirical.Mu0.ToArray(), empirical.Sigma0);
     }
 }

@@ -38,6 +38,11 @@ internal static class EmpiricalPrior
         model.CheckDimension(d);
         (double[] mean, double[] v) = Moments(data);
         double n = data.TotalWeight;
+        foreach (double value in v)
+        {
+            if (!double.IsFinite(value))
+                throw new ModelInputException("data", "the data's variance is beyond double precision's range (values spread over more than about 1e150): rescale the data.");
+        }
         double floor = Ridge * Scale(mean, v, d);
         var sigma0 = new double[d, d];
         if (d == 1)
@@ -74,6 +79,9 @@ internal static class EmpiricalPrior
         double n = data.TotalWeight;
         var mean = new double[d];
         var v = new double[d * d];
+        var first = new double[d];
+        var constant = new bool[d];
+        bool seen = false;
         Span<double> x = stackalloc double[d];
         // Through CopyRow, not Column(j): a byte-plane dataset (an 8-bit image) would build a column of doubles.
         for (int i = 0; i < data.Count; i++)
@@ -81,9 +89,21 @@ internal static class EmpiricalPrior
             double w = data.Weight(i);
             if (w == 0) continue;
             data.CopyRow(i, x);
-            for (int j = 0; j < d; j++) mean[j] += w * x[j];
+            if (!seen)
+            {
+                x.CopyTo(first);
+                Array.Fill(constant, true);
+                seen = true;
+            }
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] += w * x[j];
+                constant[j] &= x[j] == first[j];
+            }
         }
-        for (int j = 0; j < d; j++) mean[j] /= n;
+        // A constant column's mean is its value exactly (a sum of n copies rounds, and the rounding squared
+        // could overflow far from the origin); its variance is then exactly 0.
+        for (int j = 0; j < d; j++) mean[j] = constant[j] ? first[j] : mean[j] / n;
         for (int i = 0; i < data.Count; i++)
         {
             double w = data.Weight(i);
