@@ -51,13 +51,23 @@ public static partial class ModelSelection
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(components);
         int[] ks = [.. components.Distinct().Order()];
-        if (ks.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
+        CheckCandidates(ks, data);
+        prior?.CheckDimension(data.Dimension);
         var candidates = new List<ModelCandidate>(ks.Length);
         foreach (int k in ks)
         {
             candidates.Add(Evaluate(MapEmFitter.Fit(data, prior, options with { ComponentCount = k }, progress, cancellationToken), data));
         }
         return Choose(candidates, criterion);
+    }
+
+    /// <summary>Refuses candidate K outside 1..N before anything is fitted.</summary>
+    private static void CheckCandidates(int[] sortedComponents, Dataset data)
+    {
+        if (sortedComponents.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
+        if (sortedComponents[0] < 1) throw new ModelInputException("components", $"K = {sortedComponents[0]}: the number of components must be ≥ 1.");
+        if (sortedComponents[^1] > data.PointCount)
+            throw new ModelInputException("components", $"K = {sortedComponents[^1]} but the data has only {data.PointCount} point{(data.PointCount == 1 ? "" : "s")}: choose every K ≤ {data.PointCount}.");
     }
 
     /// <summary>BIC and ICL of a fit on its data.</summary>

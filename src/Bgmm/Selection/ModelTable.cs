@@ -62,10 +62,10 @@ public static partial class ModelSelection
         ArgumentNullException.ThrowIfNull(components);
         ArgumentNullException.ThrowIfNull(models);
         int[] ks = [.. components.Distinct().Order()];
-        if (ks.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
-        if (ks[0] < 1) throw new ModelInputException("components", $"K = {ks[0]}: the number of components must be ≥ 1.");
+        CheckCandidates(ks, data);
+        if (models.Any(m => m is null)) throw new ArgumentNullException(nameof(models), "a covariance model in the list is null.");
         CovarianceModel[] columns = [.. models.Distinct().OrderBy(CovarianceModel.Rank)];
-        if (columns.Length == 0) throw new ModelInputException("model", "no covariance model given: give at least one (e.g. VVV), or all.");
+        if (columns.Length == 0) throw new ModelInputException(nameof(models), "no covariance model given: give at least one (e.g. VVV), or all.");
         foreach (CovarianceModel m in columns) m.CheckDimension(data.Dimension);
 
         var entries = new List<ModelTableEntry>(ks.Length * columns.Length);
