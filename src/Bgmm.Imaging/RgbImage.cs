@@ -179,10 +179,10 @@ public sealed class RgbImage
     private static int CheckSize(int width, int height)
     {
         if (width < 1 || height < 1)
-            throw new ArgumentException($"the image is {width}×{height}: both sides must be at least 1 pixel.");
+            throw new ArgumentException($"the image is {width}×{height}: both sides must be at least 1 pixel.", width < 1 ? nameof(width) : nameof(height));
         long n = (long)width * height;
         if (n > MaxPixelCount)
-            throw new ArgumentException($"the image is {width}×{height} = {n} pixels, more than the {MaxPixelCount} this program can hold.");
+            throw new ArgumentException($"the image is {width}×{height} = {n} pixels, more than the {MaxPixelCount} this program can hold.", nameof(height));
         return (int)n;
     }
 

@@ -3,13 +3,14 @@ namespace Bgmm;
 /// <summary>
 /// Bad input to the library: an invalid hyperparameter, option, initial mixture or dataset. The
 /// message names the offending parameter and its valid range, and says what to do; it is meant to
-/// be shown to the user as it is.
+/// be shown to the user as it is. It is an <see cref="ArgumentOutOfRangeException"/> (a value outside
+/// the parameter's valid range or set) whose <see cref="ArgumentException.ParamName"/> is the parameter's name.
 /// </summary>
-public sealed class ModelInputException : ArgumentException
+public sealed class ModelInputException : ArgumentOutOfRangeException
 {
     /// <summary>Creates the exception for <paramref name="parameterName"/>.</summary>
     public ModelInputException(string parameterName, string message)
-        : base(message, parameterName)
+        : base(parameterName, message)
     {
     }
 

@@ -144,7 +144,7 @@ public sealed class ImageSegmentation
             {
                 w.WriteNumber("points", points);
                 w.WriteNumber("log_likelihood", logLikelihood);
-                if (Prior is not null) w.WriteNumber("log_joint", logLikelihood + Prior.LogDensity(mixture));
+                if (Prior is not null) FitResultJson.WriteNumberOrNull(w, "log_joint", logLikelihood + Prior.LogDensity(mixture));
                 w.WriteNumber("iterations", 0);
                 Image(w);
             });

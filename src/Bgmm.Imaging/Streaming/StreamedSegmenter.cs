@@ -75,7 +75,7 @@ public static class StreamedSegmenter
         {
             IProgress<SelectionProgress>? phases = progress is null ? null : new ImageSegmenter.SelectionPhases(progress, models.Count > 1, options.Fit.MaxIterations);
             // The distinct colours bound K exactly as the distinct pixels would.
-            selection = ModelSelection.Select(new DatasetRows(colours, sourcePoints: false), colours.Dimension, (m, k) => options.Prior(colours, m, k),
+            selection = ModelSelection.Select(new DatasetRows(colours, sourcePoints: false), colours.Dimension, pixels, (m, k) => options.Prior(colours, m, k),
                 options.Fit, ks, models, options.Criterion, null, phases,
                 (prior, o, phase) => FitOne(file, colours, compressed, points, prior, o, phase, cancellationToken),
                 mixture => compressed ? Responsibilities.Entropy(mixture, colours, options.Fit.Threads) : PixelEntropy(file, mixture, cancellationToken),

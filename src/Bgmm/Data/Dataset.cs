@@ -106,18 +106,18 @@ public sealed class Dataset
     public static Dataset FromRows(IReadOnlyList<double[]> rows, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        if (rows.Count == 0) throw Empty();
+        if (rows.Count == 0) throw Empty("rows");
         int d = rows[0]?.Length ?? 0;
-        if (d == 0) throw new ModelInputException("data", "row 0 has no values: every point needs D ≥ 1 coordinates.");
+        if (d == 0) throw new ModelInputException("rows", "row 0 has no values: every point needs D ≥ 1 coordinates.");
         var columns = NewColumns(d, rows.Count);
         for (int i = 0; i < rows.Count; i++)
         {
-            double[] row = rows[i] ?? throw new ModelInputException("data", $"row {i} is null.");
+            double[] row = rows[i] ?? throw new ModelInputException("rows", $"row {i} is null.");
             if (row.Length != d)
-                throw new ModelInputException("data", $"row {i} has {row.Length} values but row 0 has {d}: every point must have the same dimension.");
+                throw new ModelInputException("rows", $"row {i} has {row.Length} values but row 0 has {d}: every point must have the same dimension.");
             for (int j = 0; j < d; j++) columns[j][i] = row[j];
         }
-        return Create(columns, rows.Count, weights);
+        return Create(columns, rows.Count, weights, "rows");
     }
 
     /// <summary>Builds a dataset from an N×D matrix. The values are copied and validated.</summary>
@@ -125,14 +125,14 @@ public sealed class Dataset
     {
         ArgumentNullException.ThrowIfNull(points);
         int n = points.GetLength(0), d = points.GetLength(1);
-        if (n == 0) throw Empty();
-        if (d == 0) throw new ModelInputException("data", "the points have no coordinates: D must be ≥ 1.");
+        if (n == 0) throw Empty("points");
+        if (d == 0) throw new ModelInputException("points", "the points have no coordinates: D must be ≥ 1.");
         var columns = NewColumns(d, n);
         for (int i = 0; i < n; i++)
         {
             for (int j = 0; j < d; j++) columns[j][i] = points[i, j];
         }
-        return Create(columns, n, weights);
+        return Create(columns, n, weights, "points");
     }
 
     /// <summary>
@@ -141,18 +141,18 @@ public sealed class Dataset
     public static Dataset FromColumns(IReadOnlyList<double[]> columns, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        if (columns.Count == 0) throw new ModelInputException("data", "no columns: D must be ≥ 1.");
+        if (columns.Count == 0) throw new ModelInputException("columns", "no columns: D must be ≥ 1.");
         int n = columns[0]?.Length ?? 0;
         var copy = new double[columns.Count][];
         for (int j = 0; j < columns.Count; j++)
         {
-            double[] c = columns[j] ?? throw new ModelInputException("data", $"column {j} is null.");
+            double[] c = columns[j] ?? throw new ModelInputException("columns", $"column {j} is null.");
             if (c.Length != n)
-                throw new ModelInputException("data", $"column {j} has {c.Length} values but column 0 has {n}: all columns must have the same length.");
+                throw new ModelInputException("columns", $"column {j} has {c.Length} values but column 0 has {n}: all columns must have the same length.");
             copy[j] = (double[])c.Clone();
         }
-        if (n == 0) throw Empty();
-        return Create(copy, n, weights);
+        if (n == 0) throw Empty("columns");
+        return Create(copy, n, weights, "columns");
     }
 
     /// <summary>
@@ -162,15 +162,19 @@ public sealed class Dataset
     public static Dataset WrapColumns(double[][] columns, double[]? weights = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
-        if (columns.Length == 0) throw new ModelInputException("data", "no columns: D must be ≥ 1.");
+        if (columns.Length == 0) throw new ModelInputException("columns", "no columns: D must be ≥ 1.");
+        for (int j = 0; j < columns.Length; j++)
+        {
+            if (columns[j] is null) throw new ArgumentNullException(nameof(columns), $"column {j} is null.");
+        }
         int n = columns[0].Length;
         for (int j = 1; j < columns.Length; j++)
         {
             if (columns[j].Length != n)
-                throw new ModelInputException("data", $"column {j} has {columns[j].Length} values but column 0 has {n}: all columns must have the same length.");
+                throw new ModelInputException("columns", $"column {j} has {columns[j].Length} values but column 0 has {n}: all columns must have the same length.");
         }
-        if (n == 0) throw Empty();
-        return Create(columns, n, weights is null ? null : (double[])weights.Clone());
+        if (n == 0) throw Empty("columns");
+        return Create(columns, n, weights is null ? null : (double[])weights.Clone(), "columns");
     }
 
     /// <summary>
@@ -193,15 +197,15 @@ public sealed class Dataset
         ArgumentNullException.ThrowIfNull(planes);
         if (!double.IsFinite(scaleDivisor) || scaleDivisor <= 0)
             throw new ArgumentOutOfRangeException(nameof(scaleDivisor), scaleDivisor, "the divisor must be finite and positive (255 for 8-bit channels).");
-        if (planes.Length == 0) throw new ModelInputException("data", "no planes: D must be ≥ 1.");
+        if (planes.Length == 0) throw new ModelInputException("planes", "no planes: D must be ≥ 1.");
         int n = planes[0]?.Length ?? 0;
         for (int j = 0; j < planes.Length; j++)
         {
-            byte[] p = planes[j] ?? throw new ModelInputException("data", $"plane {j} is null.");
+            byte[] p = planes[j] ?? throw new ModelInputException("planes", $"plane {j} is null.");
             if (p.Length != n)
-                throw new ModelInputException("data", $"plane {j} has {p.Length} values but plane 0 has {n}: all planes must have the same length.");
+                throw new ModelInputException("planes", $"plane {j} has {p.Length} values but plane 0 has {n}: all planes must have the same length.");
         }
-        if (n == 0) throw Empty();
+        if (n == 0) throw Empty("planes");
         double[]? copy = weights is null ? null : (double[])weights.Clone();
         (long points, double total) = CheckWeights(copy, n);
         return new Dataset(new BytePlaneStorage((byte[][])planes.Clone(), scaleDivisor), copy, null, points, total);
@@ -273,7 +277,7 @@ public sealed class Dataset
         return new Dataset(distinctRows._storage, distinctRows._weights, sourceRows, points, distinctRows.TotalWeight);
     }
 
-    private static Dataset Create(double[][] columns, int n, double[]? weights)
+    private static Dataset Create(double[][] columns, int n, double[]? weights, string parameter)
     {
         int d = columns.Length;
         for (int j = 0; j < d; j++)
@@ -283,7 +287,7 @@ public sealed class Dataset
             {
                 if (!double.IsFinite(c[i]))
                 {
-                    throw new ModelInputException("data",
+                    throw new ModelInputException(parameter,
                         $"the value at row {i + 1}, column {j + 1} is {Describe(c[i])}: every coordinate must be a finite number (remove or impute missing values).");
                 }
             }
@@ -326,8 +330,8 @@ public sealed class Dataset
         return columns;
     }
 
-    private static ModelInputException Empty() =>
-        new("data", "the data has no points: give at least one point (and at least K).");
+    private static ModelInputException Empty(string parameter) =>
+        new(parameter, "the data has no points: give at least one point (and at least K).");
 
     private static string Describe(double x) => double.IsNaN(x) ? "NaN" : x.ToString("G6", CultureInfo.InvariantCulture);
 

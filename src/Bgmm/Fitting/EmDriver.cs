@@ -156,7 +156,7 @@ public static class EmDriver
         if (!double.IsFinite(objective))
         {
             throw new ModelInputException("data",
-                $"The objective became {objective.ToString(CultureInfo.InvariantCulture)}: the data or the prior is outside double precision's range. Rescale the data, or choose the prior on the data's scale.");
+                $"The objective became {objective.ToString(CultureInfo.InvariantCulture)}: the data or the prior is outside double precision's range. The fit works for data within about 1e12 times their spread of mu0 and for values whose squares stay in double range (up to about 1e150): set mu0 near the data (e.g. the empirical prior), or rescale the data.");
         }
         return objective;
     }

@@ -125,6 +125,29 @@ public sealed partial class MixtureStatistics
     }
 
     /// <summary>
+    /// Shifts closer to the points (c_k + Σr(x − c_k)/Σr) for every component whose chunk mean lies beyond
+    /// <see cref="Kernels.EStepModel.ShiftLimits"/> of its shift, from moments about the model's shifts in
+    /// the shifted layout; null when none does (then the moments are accurate as they are).
+    /// </summary>
+    internal static double[]? BetterShifts(ReadOnlySpan<double> data, int k, int d, Kernels.EStepModel model)
+    {
+        int stride = Stride(d);
+        double[]? shifts = null;
+        for (int c = 0; c < k; c++)
+        {
+            ReadOnlySpan<double> t = data.Slice(c * stride, stride);
+            double n = t[0];
+            if (!(n > 0)) continue;
+            double squared = 0;
+            for (int i = 0; i < d; i++) squared += (t[1 + i] / n) * (t[1 + i] / n);
+            if (!(squared > model.ShiftLimits[c]) || !double.IsFinite(squared)) continue;
+            shifts ??= (double[])model.Shifts.Clone();
+            for (int i = 0; i < d; i++) shifts[c * d + i] = model.Shifts[c * d + i] + t[1 + i] / n;
+        }
+        return shifts;
+    }
+
+    /// <summary>
     /// Converts moments about per-component shifts c_k — [Σ w r, Σ w r (x − c_k), Σ w r (x − c_k)(x − c_k)ᵀ]
     /// with only the upper triangle of the last filled — into the centred layout, in place.
     /// </summary>

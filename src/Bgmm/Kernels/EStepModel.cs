@@ -19,11 +19,16 @@ internal sealed class EStepModel
         LogConstants = new double[K];
         Log2Factors = new double[K * D * D];
         Log2Constants = new double[K];
+        ShiftLimits = new double[K];
+        Shifts = Means;
         for (int k = 0; k < K; k++)
         {
             GaussianComponent c = mixture.Component(k);
             c.Mean.CopyTo(Means, k * D);
             c.PrecisionFactor.CopyTo(PrecisionFactors, k * D * D);
+            double frobenius = 0;
+            foreach (double p in c.PrecisionFactor) frobenius += p * p;
+            ShiftLimits[k] = ShiftTolerance / frobenius;
             double w = mixture.Weights[k];
             LogConstants[k] = w > 0
                 ? Math.Log(w) - 0.5 * (D * SpecialFunctions.LogTwoPi + c.LogDeterminant)
@@ -55,4 +60,35 @@ internal sealed class EStepModel
 
     /// <summary>c_k·log2 e (−∞ for a component of weight 0).</summary>
     public double[] Log2Constants { get; }
+
+    /// <summary>
+    /// The points c_k (K×D) the moments are accumulated about: μ_k (the same array as <see cref="Means"/>)
+    /// unless a pass chose better ones (<see cref="WithShifts"/>). Scoring always uses μ_k.
+    /// </summary>
+    public double[] Shifts { get; private set; }
+
+    /// <summary>
+    /// Per component, the squared distance |x̄ − c_k|² between a chunk's weighted mean and the shift beyond
+    /// which the moments about c_k lose too much to cancellation (<see cref="Kernels.StatisticsPass"/> then
+    /// redoes the chunk about its own mean): <see cref="ShiftTolerance"/>·λ with λ = 1/‖P_k‖²_F ≤ the
+    /// smallest eigenvalue of Σ_k.
+    /// </summary>
+    public double[] ShiftLimits { get; }
+
+    /// <summary>
+    /// 2^30: Σr(x − c)(x − c)ᵀ about a c at distance δ from the points' mean carries an error of ~u·|δ|²
+    /// per unit of weight (u = 2^−53) on a scatter whose smallest scale per point is ≥ λ, so below the limit
+    /// the scatter keeps ~23 bits across every direction (what EM's monotonicity can see is far below that),
+    /// and above it the moments are redone. Images under the study's prior (|δ|² ≤ 3, λ ≥ 1/(N_k + 9)) reach
+    /// it only for a component of over 10⁸ pixels.
+    /// </summary>
+    public const double ShiftTolerance = 1 << 30;
+
+    /// <summary>This model with the moments accumulated about <paramref name="shifts"/> (K×D) instead.</summary>
+    public EStepModel WithShifts(double[] shifts)
+    {
+        var copy = (EStepModel)MemberwiseClone();
+        copy.Shifts = shifts;
+        return copy;
+    }
 }

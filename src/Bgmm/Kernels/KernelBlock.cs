@@ -40,6 +40,9 @@ internal ref struct KernelBlock<TV>
     /// <summary>Per active component: μ, Q's lower triangle, c·log2 e, broadcast (<see cref="KernelLayout.ParametersPerComponent"/>).</summary>
     public Span<TV> Parameters;
 
+    /// <summary>Per active component: the shift c_k the moments are taken about (D, broadcast; <see cref="EStepModel.Shifts"/>).</summary>
+    public Span<TV> Shifts;
+
     /// <summary>Active × Stride: the scores t_k, then what the kernel makes of them (exponentials, q).</summary>
     public Span<TV> Scores;
 
@@ -97,7 +100,7 @@ internal sealed class KernelScratch<TV>
         // aliases component a's store in the low 12 address bits and waits for it (4K aliasing).
         int stride = blockVectors + 1;
         int p = KernelLayout.ParametersPerComponent(d), s = KernelLayout.MomentsPerComponent(d);
-        int vectors = active * p + (active + 1 + d) * stride + d + s + extraVectors;
+        int vectors = active * (p + d) + (active + 1 + d) * stride + d + s + extraVectors;
         _vectors.Ensure(vectors);
         int lanes = laneSlots * TOps.Count;
         _lanes.Ensure(lanes);
@@ -110,7 +113,8 @@ internal sealed class KernelScratch<TV>
             Stride = stride,
             SpecialiseD3 = specialiseD3,
             Parameters = all.Slice(at, active * p),
-            Scores = all.Slice(at += active * p, active * stride),
+            Shifts = all.Slice(at += active * p, active * d),
+            Scores = all.Slice(at += active * d, active * stride),
             Rows = all.Slice(at += active * stride, stride),
             Coordinates = all.Slice(at += stride, d * stride),
             Work = all.Slice(at += d * stride, d + s + extraVectors),
@@ -119,6 +123,11 @@ internal sealed class KernelScratch<TV>
         };
         block.Lanes.Clear();
         Simd<TOps, TV>.FillParameters(model, scale, block.ComponentIndex, block.Parameters);
+        int at2 = 0;
+        foreach (int c in block.ComponentIndex)
+        {
+            for (int j = 0; j < d; j++) block.Shifts[at2++] = TOps.Broadcast(scale * model.Shifts[c * d + j]);
+        }
         return block;
     }
 }

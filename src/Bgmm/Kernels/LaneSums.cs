@@ -14,7 +14,7 @@ internal static partial class Simd<TOps, TV>
 {
     /// <summary>
     /// Adds the moments summed in <paramref name="lanes"/> (K × moments, lane-major per sum) to
-    /// <paramref name="statistics"/> as shifted moments about μ_k: [Σr, Σr(x − μ_k), upper triangle of Σr(x − μ_k)(x − μ_k)ᵀ].
+    /// <paramref name="statistics"/> as shifted moments about c_k (<see cref="EStepModel.Shifts"/>): [Σr, Σr(x − c_k), upper triangle of Σr(x − c_k)(x − c_k)ᵀ].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddMoments(EStepModel model, double scale, ReadOnlySpan<double> lanes, Span<double> statistics)
@@ -78,7 +78,7 @@ internal static partial class Simd<TOps, TV>
         bool any = false;
         for (int i = 0; i < d; i++)
         {
-            double mean = model.Means[component * d + i];
+            double mean = model.Shifts[component * d + i];
             double used = TOps.Lane(TOps.Broadcast(scale * mean), 0);
             delta[i] = Math.FusedMultiplyAdd(-scale, mean, used) / scale;
             any |= delta[i] != 0;

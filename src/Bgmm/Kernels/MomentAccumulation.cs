@@ -32,8 +32,9 @@ internal readonly struct PlainRows : IRowWeights
 
 /// <summary>
 /// The one vectorised moment accumulation: for every active component, over a block's rows,
-/// Σr, Σr·d and the upper triangle of Σr·d·dᵀ with d = x − μ_k (moments about the current mean, exact
-/// when data sit far from the origin), added to the block's per-lane float64 sums after every block.
+/// Σr, Σr·d and the upper triangle of Σr·d·dᵀ with d = x − c_k (moments about the block's shift c_k,
+/// <see cref="KernelBlock{TV}.Shifts"/>: the current mean, or the chunk's own mean when that is far from it;
+/// exact when data sit far from the origin), added to the block's per-lane float64 sums after every block.
 /// <see cref="Simd{TOps, TV}"/> turns the lanes into <see cref="MixtureStatistics"/>' layout.
 /// </summary>
 internal static partial class Simd<TOps, TV>
@@ -54,7 +55,7 @@ internal static partial class Simd<TOps, TV>
         where TWeights : struct, IRowWeights
     {
         int stride = block.Stride, lanesPerVector = TOps.Count;
-        ref TV p0 = ref MemoryMarshal.GetReference(block.Parameters);
+        ref TV p0 = ref MemoryMarshal.GetReference(block.Shifts);
         ref TV e0 = ref MemoryMarshal.GetReference(block.Scores);
         ref TV a0 = ref MemoryMarshal.GetReference(block.Coordinates);
         ref TV a1 = ref Unsafe.Add(ref a0, stride);
@@ -62,7 +63,7 @@ internal static partial class Simd<TOps, TV>
         ref TV s0 = ref MemoryMarshal.GetReference(block.Rows);
         for (int a = 0; a < block.Active; a++)
         {
-            ref TV p = ref Unsafe.Add(ref p0, a * 10);
+            ref TV p = ref Unsafe.Add(ref p0, a * 3);
             TV mu0 = p, mu1 = Unsafe.Add(ref p, 1), mu2 = Unsafe.Add(ref p, 2);
             TV sn = TOps.Zero, sx0 = TOps.Zero, sx1 = TOps.Zero, sx2 = TOps.Zero;
             TV q00 = TOps.Zero, q01 = TOps.Zero, q02 = TOps.Zero, q11 = TOps.Zero, q12 = TOps.Zero, q22 = TOps.Zero;
@@ -106,7 +107,6 @@ internal static partial class Simd<TOps, TV>
         where TWeights : struct, IRowWeights
     {
         int d = block.Dimension, stride = block.Stride, lanesPerVector = TOps.Count;
-        int perComponent = KernelLayout.ParametersPerComponent(d);
         int moments = KernelLayout.MomentsPerComponent(d);
         Span<TV> centred = block.Work[..d];
         Span<TV> sums = block.Work.Slice(d, moments);
@@ -115,7 +115,7 @@ internal static partial class Simd<TOps, TV>
         ReadOnlySpan<TV> rows = block.Rows;
         for (int a = 0; a < block.Active; a++)
         {
-            ReadOnlySpan<TV> mu = block.Parameters.Slice(a * perComponent, d);
+            ReadOnlySpan<TV> mu = block.Shifts.Slice(a * d, d);
             sums.Clear();
             for (int i = 0; i < vectors; i++)
             {

@@ -15,7 +15,7 @@ internal sealed class ScalarKernel : IStatisticsKernel
     public void Accumulate(EStepModel model, Dataset data, int start, int end, Span<double> statistics)
     {
         int k = model.K, d = model.D, stride = MixtureStatistics.Stride(d);
-        ReadOnlySpan<double> means = model.Means, factors = model.PrecisionFactors, constants = model.LogConstants;
+        ReadOnlySpan<double> means = model.Means, shifts = model.Shifts, factors = model.PrecisionFactors, constants = model.LogConstants;
         ReadOnlySpan<double> weights = data.PointWeights;
         bool weighted = !weights.IsEmpty;
 
@@ -70,7 +70,7 @@ internal sealed class ScalarKernel : IStatisticsKernel
                 if (r == 0) continue;
                 Span<double> s = statistics.Slice(c * stride, stride);
                 s[0] += r;
-                for (int i = 0; i < d; i++) centred[i] = x[i] - means[c * d + i];
+                for (int i = 0; i < d; i++) centred[i] = x[i] - shifts[c * d + i];
                 for (int i = 0; i < d; i++)
                 {
                     double ri = r * centred[i];

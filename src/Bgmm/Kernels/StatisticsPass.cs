@@ -127,7 +127,16 @@ internal sealed class StatisticsPass : IPartitionedWork, IDisposable
         int start = chunk * ChunkSize;
         int end = Math.Min(start + ChunkSize, data.Count);
         _kernel.Accumulate(model, data, start, end, s);
-        MixtureStatistics.ShiftedToCentred(s, _k, _d, model.Means);
+        if (MixtureStatistics.BetterShifts(s, _k, _d, model) is double[] shifts)
+        {
+            // Some component's points lie far from its mean (a prior that drags the mean away from data far
+            // from the origin): its moments about μ_k cancelled, so redo the chunk about their own mean.
+            // The scores, and so the responsibilities and the log-likelihood, are the same.
+            model = model.WithShifts(shifts);
+            Array.Clear(s);
+            _kernel.Accumulate(model, data, start, end, s);
+        }
+        MixtureStatistics.ShiftedToCentred(s, _k, _d, model.Shifts);
     }
 
     /// <summary>The error for a point whose density underflows to 0 under every component.</summary>

@@ -188,9 +188,11 @@ public abstract class CovarianceModel
 
     /// <summary>Builds component c, or throws the error of a covariance that rounding made indefinite.</summary>
     private protected static GaussianComponent Component(double[] mean, double[] covariance, int c) =>
-        GaussianComponent.TryCreate(mean, covariance)
-        ?? throw new ModelInputException("sigma0",
-            $"Covariance {c} lost positive definiteness to rounding: the data's scale is extreme relative to sigma0. Rescale the data or choose sigma0 on the data's scale.");
+        GaussianComponent.TryCreate(mean, covariance) ?? throw LostPositiveDefiniteness(c);
+
+    /// <summary>The error of a covariance that rounding made indefinite.</summary>
+    private protected static ModelInputException LostPositiveDefiniteness(int c) =>
+        new("sigma0", $"Covariance {c} lost positive definiteness to rounding: the data's scale is extreme relative to sigma0. Rescale the data or choose sigma0 on the data's scale.");
 }
 
 /// <summary>

@@ -73,15 +73,30 @@ public sealed class DataMoments
         int d = rows.Dimension;
         var mean = new double[d];
         var v = new double[d * d];
+        var first = new double[d];
+        var constant = new bool[d];
+        bool seen = false;
         double summed = 0;
         ForEachRow(rows, cancellationToken, (w, row) =>
         {
+            if (!seen)
+            {
+                row.CopyTo(first);
+                Array.Fill(constant, true);
+                seen = true;
+            }
             summed += w;
-            for (int j = 0; j < d; j++) mean[j] += w * row[j];
+            for (int j = 0; j < d; j++)
+            {
+                mean[j] += w * row[j];
+                constant[j] &= row[j] == first[j];
+            }
         });
         double n = totalWeight ?? summed;
         if (!(n > 0)) throw new ModelInputException("data", "the data has no point of positive weight.");
-        for (int j = 0; j < d; j++) mean[j] /= n;
+        // A constant column's mean is its value exactly (a sum of n copies rounds, and the rounding squared
+        // could overflow far from the origin); its variance is then exactly 0.
+        for (int j = 0; j < d; j++) mean[j] = constant[j] ? first[j] : mean[j] / n;
         ForEachRow(rows, cancellationToken, (w, row) =>
         {
             for (int a = 0; a < d; a++) row[a] -= mean[a];

@@ -39,6 +39,11 @@ internal static class EmpiricalPrior
         double[] mean = moments.Mean.ToArray();
         double[] v = moments.CopyCovariance();
         double n = moments.TotalWeight;
+        foreach (double value in v)
+        {
+            if (!double.IsFinite(value))
+                throw new ModelInputException("data", "the data's variance is beyond double precision's range (values spread over more than about 1e150): rescale the data.");
+        }
         double floor = Ridge * Scale(mean, v, d);
         var sigma0 = new double[d, d];
         if (d == 1)

@@ -30,6 +30,35 @@ internal static class SmallMatrix
         return true;
     }
 
+    /// <summary>
+    /// Replaces the lower Cholesky factor C of A by that of A + v vᵀ (v is overwritten), by Givens
+    /// rotations of [C v] that zero v: each rotation mixes v into C only through cos and sin, so a v far
+    /// larger than C loses nothing of C across v's direction (forming A + v vᵀ would). Returns false when
+    /// a value is not finite (v beyond double range).
+    /// </summary>
+    public static bool RankOneUpdate(Span<double> factor, Span<double> v, int d)
+    {
+        for (int k = 0; k < d; k++)
+        {
+            double ckk = factor[k * d + k], vk = v[k];
+            if (vk == 0) continue;
+            double r = double.Hypot(ckk, vk);
+            double cos = ckk / r, sin = vk / r;
+            factor[k * d + k] = r;
+            for (int i = k + 1; i < d; i++)
+            {
+                double cik = factor[i * d + k];
+                factor[i * d + k] = cos * cik + sin * v[i];
+                v[i] = cos * v[i] - sin * cik;
+            }
+        }
+        for (int i = 0; i < d * d; i++)
+        {
+            if (!double.IsFinite(factor[i])) return false;
+        }
+        return true;
+    }
+
     /// <summary>Inverse of a lower-triangular matrix (forward substitution on the identity's columns).</summary>
     public static void InvertLower(ReadOnlySpan<double> lower, Span<double> inverse, int d)
     {

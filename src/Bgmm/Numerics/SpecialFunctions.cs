@@ -40,10 +40,19 @@ internal static class SpecialFunctions
             shift = Math.Log(product);
         }
 
+        // Stirling: (x − ½) log x − x + ½ log 2π + Σ B_2k / (2k (2k−1) x^(2k−1)).
+        return (x - 0.5) * Math.Log(x) - x + 0.5 * LogTwoPi + StirlingSeries(x) - shift;
+    }
+
+    /// <summary>
+    /// s(x) = log Γ(x) − [(x − ½) log x − x + ½ log 2π], the Stirling series with eight Bernoulli terms
+    /// (truncation error below 1e-20 for x ≥ 15).
+    /// </summary>
+    public static double StirlingSeries(double x)
+    {
         double inv = 1.0 / x;
         double inv2 = inv * inv;
-        // Stirling: (x − ½) log x − x + ½ log 2π + Σ B_2k / (2k (2k−1) x^(2k−1)).
-        double series = inv * (1.0 / 12.0
+        return inv * (1.0 / 12.0
             + inv2 * (-1.0 / 360.0
             + inv2 * (1.0 / 1260.0
             + inv2 * (-1.0 / 1680.0
@@ -51,7 +60,18 @@ internal static class SpecialFunctions
             + inv2 * (-691.0 / 360360.0
             + inv2 * (1.0 / 156.0
             + inv2 * (-3617.0 / 122400.0))))))));
-        return (x - 0.5) * Math.Log(x) - x + 0.5 * LogTwoPi + series - shift;
+    }
+
+    /// <summary>
+    /// log(1 + x) to a few units in the last place also for small |x| (where Math.Log(1 + x) keeps only the
+    /// bits of x that survive the addition): log(u)·x/(u − 1) with u = fl(1 + x), whose errors cancel (Goldberg).
+    /// </summary>
+    public static double LogOnePlus(double x)
+    {
+        double u = 1.0 + x;
+        if (u == 1.0) return x;
+        if (double.IsPositiveInfinity(u)) return u;
+        return Math.Log(u) * x / (u - 1.0);
     }
 
     /// <summary>

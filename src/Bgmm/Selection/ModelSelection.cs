@@ -37,6 +37,15 @@ public readonly record struct SelectionProgress(CovarianceModel Model, int Compo
 /// </summary>
 public static partial class ModelSelection
 {
+    /// <summary>Refuses candidate K outside 1..N (N the points of positive weight) before anything is fitted.</summary>
+    private static void CheckCandidates(int[] sortedComponents, long pointCount)
+    {
+        if (sortedComponents.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
+        if (sortedComponents[0] < 1) throw new ModelInputException("components", $"K = {sortedComponents[0]}: the number of components must be ≥ 1.");
+        if (sortedComponents[^1] > pointCount)
+            throw new ModelInputException("components", $"K = {sortedComponents[^1]} but the data has only {pointCount} point{(pointCount == 1 ? "" : "s")}: choose every K ≤ {pointCount}.");
+    }
+
     /// <summary>BIC and ICL of a fit on its data.</summary>
     public static ModelCandidate Evaluate(FitResult fit, Dataset data)
     {

@@ -58,7 +58,7 @@ public static partial class ModelSelection
         Func<int, Initialization>? initializationFor = null, IProgress<SelectionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return Select(new DatasetRows(data, sourcePoints: false), data.Dimension, priorFor, options, components, models, criterion, initializationFor, progress,
+        return Select(new DatasetRows(data, sourcePoints: false), data.Dimension, data.PointCount, priorFor, options, components, models, criterion, initializationFor, progress,
             (prior, o, p) => MapEmFitter.Fit(data, prior, o, p, cancellationToken),
             mixture => Responsibilities.Entropy(mixture, data, options.Threads),
             cancellationToken);
@@ -89,7 +89,7 @@ public static partial class ModelSelection
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(entropy);
-        return Select(rows, source.Dimension, priorFor, options, components, models, criterion, initializationFor, progress,
+        return Select(rows, source.Dimension, source.PointCount, priorFor, options, components, models, criterion, initializationFor, progress,
             (prior, o, p) => MapEmFitter.FitSource(source, rows, prior, o, p, cancellationToken), entropy, cancellationToken);
     }
 
@@ -98,7 +98,7 @@ public static partial class ModelSelection
     /// the distinct rows; <paramref name="fit"/> and <paramref name="entropy"/> reach the data (the image
     /// adapter's streamed sources call it directly).
     /// </summary>
-    internal static ModelTable Select(IRowReader rows, int dimension, Func<CovarianceModel, int, MixturePrior> priorFor, FitOptions options,
+    internal static ModelTable Select(IRowReader rows, int dimension, long pointCount, Func<CovarianceModel, int, MixturePrior> priorFor, FitOptions options,
         IReadOnlyList<int> components, IReadOnlyList<CovarianceModel> models, SelectionCriterion criterion,
         Func<int, Initialization>? initializationFor, IProgress<SelectionProgress>? progress,
         Func<MixturePrior, FitOptions, IProgress<FitProgress>?, FitResult> fit, Func<GaussianMixture, double> entropy, CancellationToken cancellationToken)
@@ -108,10 +108,10 @@ public static partial class ModelSelection
         ArgumentNullException.ThrowIfNull(components);
         ArgumentNullException.ThrowIfNull(models);
         int[] ks = [.. components.Distinct().Order()];
-        if (ks.Length == 0) throw new ModelInputException("components", "no candidate K given: give at least one number of components.");
-        if (ks[0] < 1) throw new ModelInputException("components", $"K = {ks[0]}: the number of components must be ≥ 1.");
+        CheckCandidates(ks, pointCount);
+        if (models.Any(m => m is null)) throw new ArgumentNullException(nameof(models), "a covariance model in the list is null.");
         CovarianceModel[] columns = [.. models.Distinct().OrderBy(CovarianceModel.Rank)];
-        if (columns.Length == 0) throw new ModelInputException("model", "no covariance model given: give at least one (e.g. VVV), or all.");
+        if (columns.Length == 0) throw new ModelInputException(nameof(models), "no covariance model given: give at least one (e.g. VVV), or all.");
         foreach (CovarianceModel m in columns) m.CheckDimension(dimension);
         if (ks.Length > 1)
         {

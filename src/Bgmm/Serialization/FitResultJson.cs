@@ -277,6 +277,16 @@ public static class FitResultJson
         _ => e.GetRawText().Length > 30 ? "a number out of range" : e.GetRawText(),
     };
 
+    /// <summary>
+    /// A number that may be infinite, as JSON allows none: null. (A model with a weight of 0 under α &gt; 1
+    /// has prior density 0, so its log joint is −∞.)
+    /// </summary>
+    internal static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value)) writer.WriteNumber(name, value);
+        else writer.WriteNull(name);
+    }
+
     private static void WriteArray(Utf8JsonWriter writer, string name, IEnumerable<double> values)
     {
         writer.WriteStartArray(name);

@@ -28,10 +28,8 @@ internal sealed class FullCovariance(string name) : CovarianceModel
         for (int c = 0; c < k; c++)
         {
             counts[c] = statistics.Count(c);
-            var mean = new double[d];
-            var covariance = new double[d * d];
-            prior.ComponentPrior.PosteriorMode(counts[c], statistics.Mean(c), statistics.Scatter(c), mean, covariance);
-            components[c] = Component(mean, covariance, c);
+            components[c] = prior.ComponentPrior.PosteriorModeComponent(counts[c], statistics.Mean(c), statistics.Scatter(c))
+                ?? throw LostPositiveDefiniteness(c);
         }
         // N = Σ_k N_k (equal to the total weight up to rounding), so the weights sum to 1 to rounding.
         var weights = new double[k];
