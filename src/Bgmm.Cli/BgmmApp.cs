@@ -56,6 +56,7 @@ public static class BgmmApp
         root.Subcommands.Add(new ToyCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new DemoCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new BenchCommand().Build(console, cancellationToken));
+        root.Subcommands.Add(new WorkerCommand().Build(console, cancellationToken));
         StrictNumbers.ApplyTo(root);
         return root;
     }
@@ -97,7 +98,7 @@ public static class BgmmApp
     };
 
     internal static bool IsBadInput(Exception e) =>
-        e is UserError or ModelInputException or Bgmm.Imaging.ImageLoadException;
+        e is UserError or ModelInputException or Bgmm.Imaging.ImageLoadException or Bgmm.Data.DataFileException;
 
     private static string Clean(string message) => message.Replace("Exception", "error", StringComparison.Ordinal).TrimEnd('.');
 }

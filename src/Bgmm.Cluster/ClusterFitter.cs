@@ -67,7 +67,7 @@ public sealed class ClusterParts : IDisposable
         var tables = new List<IChunkedTable>(paths.Count);
         try
         {
-            foreach (string path in paths) tables.Add(PartFiles.Open(path, columns, csvMemoryBudget, cancellationToken));
+            foreach (string path in paths) tables.Add(TableFiles.Open(path, columns, csvMemoryBudget, cancellationToken));
             // A budget of 0: the rows are read from the files when the initialisation asks, never held.
             return new ClusterParts([.. tables], TableSource.Open(tables, 0, threads: 1, cancellationToken: cancellationToken));
         }

@@ -41,6 +41,7 @@ public static class WorkerHost
         ArgumentNullException.ThrowIfNull(settings);
         silo.Configure<ClusterMembershipOptions>(ConfigureMembership);
         silo.Services.AddSingleton(settings);
+        silo.Services.AddPlacementDirector<SpreadPlacement, SpreadPlacementDirector>();
     }
 
     /// <summary>A worker's host, not started: run it with <c>RunAsync</c>.</summary>

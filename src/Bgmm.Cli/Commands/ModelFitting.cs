@@ -37,6 +37,22 @@ internal static class ModelFitting
         return new ModelFit(selection.Chosen.Fit, selection, chosenPrior);
     }
 
+    /// <summary>
+    /// One K fitted to the data behind a source (parts read from files, or computed on a cluster), the
+    /// initial mixtures drawn from <paramref name="rows"/>.
+    /// </summary>
+    public static ModelFit Run(CliConsole console, string label, StatisticsSource source, IRowReader rows, ModelSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.SelectComponents)
+            throw new UserError("-k with a range or 'auto' compares fits on data held in memory; for several parts or --cluster give one K (e.g. -k 3).");
+        int k = settings.ComponentCounts[0];
+        MixturePrior prior = settings.Prior.For(source, k, cancellationToken);
+        FitOptions options = settings.Fit with { ComponentCount = k };
+        FitResult fit = FitProgressDisplay.Run(console, label, options.MaxIterations, options.Restarts,
+            progress => MapEmFitter.FitSource(source, rows, prior, options, progress, cancellationToken));
+        return new ModelFit(fit, null, prior);
+    }
+
     private static FitResult FitOne(CliConsole console, string label, Dataset data, MixturePrior prior, FitOptions options, CancellationToken cancellationToken) =>
         FitProgressDisplay.Run(console, label, options.MaxIterations, options.Restarts,
             progress => MapEmFitter.Fit(data, prior, options, progress, cancellationToken));

@@ -30,9 +30,17 @@ internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, b
     double? Nu0, double? Sigma0Scale)
 {
     /// <summary>The prior for K components on <paramref name="data"/> (its dimension, and its moments when empirical).</summary>
-    public MixturePrior For(Dataset data, int components)
+    public MixturePrior For(Dataset data, int components) => For(data.Dimension, () => EmpiricalMoments(data, components));
+
+    /// <summary>
+    /// The prior for K components on the data behind <paramref name="source"/> (files, a cluster): when
+    /// empirical, its moments come from one pass of the source at a single component (N, mean, scatter).
+    /// </summary>
+    public MixturePrior For(StatisticsSource source, int components, CancellationToken cancellationToken) =>
+        For(source.Dimension, () => EmpiricalMoments(source, components, cancellationToken));
+
+    private MixturePrior For(int dimension, Func<(double[] Mean, double[,] Scale)> empiricalMoments)
     {
-        int dimension = data.Dimension;
         double? alpha = Defaults.Alpha, kappa0 = null, nu0 = Defaults.Nu0;
         double[]? mu0 = null;
         double[,]? sigma0 = null;
@@ -47,7 +55,7 @@ internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, b
         }
         else if (Empirical)
         {
-            (mu0, sigma0) = EmpiricalMoments(data, components);
+            (mu0, sigma0) = empiricalMoments();
         }
         if (Alpha is double a) alpha = a;
         if (Kappa0 is double k) kappa0 = k;
@@ -94,11 +102,40 @@ internal sealed record PriorSettings(PriorDefaults Defaults, string? FileJson, b
                 cov[a, b] = cov[b, a] = s / total / Math.Pow(k, 2.0 / d);
             }
         }
+        return (mean, Floored(mean, cov));
+    }
+
+    /// <summary>
+    /// The same from a source: one E-step at a single component gives N, the data mean and the scatter
+    /// about it (Σ0 = scatter / N / K^(2/D)), summed in the source's fixed order.
+    /// </summary>
+    internal static (double[] Mean, double[,] Scale) EmpiricalMoments(StatisticsSource source, int k, CancellationToken cancellationToken)
+    {
+        int d = source.Dimension;
+        var identity = new double[d, d];
+        for (int i = 0; i < d; i++) identity[i, i] = 1;
+        var one = new GaussianMixture([1.0], [new double[d]], [identity]);
+        source.Start(one, cancellationToken);
+        MixtureStatistics statistics = source.EStep(one, cancellationToken).Statistics;
+        double[] mean = statistics.Mean(0).ToArray();
+        ReadOnlySpan<double> scatter = statistics.Scatter(0);
+        double total = statistics.Count(0);
+        var cov = new double[d, d];
         for (int a = 0; a < d; a++)
+        {
+            for (int b = 0; b < d; b++) cov[a, b] = scatter[a * d + b] / total / Math.Pow(k, 2.0 / d);
+        }
+        return (mean, Floored(mean, cov));
+    }
+
+    /// <summary>A column of zero variance gets a tiny positive variance, so that Σ0 stays positive definite.</summary>
+    private static double[,] Floored(double[] mean, double[,] cov)
+    {
+        for (int a = 0; a < mean.Length; a++)
         {
             double floor = 1e-12 * Math.Max(1.0, Math.Abs(mean[a]) * Math.Abs(mean[a]));
             if (!(cov[a, a] > floor)) cov[a, a] = floor;
         }
-        return (mean, cov);
+        return cov;
     }
 }

@@ -12,6 +12,7 @@ namespace Bgmm.Cluster.Shards;
 /// the part's node of <see cref="PartStatistics"/>' tree. Errors about the data come back as a message
 /// naming the file (<see cref="ShardReply.Error"/>), never as an exception to deserialize.
 /// </remarks>
+[SpreadPlacement]
 internal sealed class ShardGrain(WorkerSettings settings) : Grain, IShardGrain
 {
     private ShardSpec? _spec;
@@ -73,7 +74,7 @@ internal sealed class ShardGrain(WorkerSettings settings) : Grain, IShardGrain
     {
         if (_source is not null && spec == _spec) return;
         Unload();
-        IChunkedTable table = PartFiles.Open(spec.Path, spec.Columns, settings.MemoryBudget, cancellationToken);
+        IChunkedTable table = TableFiles.Open(spec.Path, spec.Columns, settings.MemoryBudget, cancellationToken);
         try
         {
             if (table.RowCount != spec.Rows || table.ColumnCount != spec.Dimension)
