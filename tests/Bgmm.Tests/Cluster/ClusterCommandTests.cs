@@ -18,7 +18,7 @@ public class ClusterCommandTests
     {
         using var parts = new PartFilesOnDisk([600, 700], seed: 21);
         using var folder = new TempFolder();
-        int port = FreePort();
+        int port = TestClusters.FreePort();
 
         CliRun run = CliRunner.Run(["fit", .. parts.Paths, "-k", "2", "--cluster", $"127.0.0.1:{port}", "--out", folder["out"]]);
 
@@ -67,12 +67,5 @@ public class ClusterCommandTests
         // of 11 000 terms of order 10: they agree to a few ulps of the sums, far below 1e-12 relative.
         Assert.True(Norms.Relative(expectedMean, mean) < 1e-12);
         Assert.True(Norms.Relative([.. expectedScale.Cast<double>()], [.. scale.Cast<double>()]) < 1e-12);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -117,17 +117,10 @@ public class ClusterFitTests(SharedTestCluster shared)
     [Fact]
     public async Task Connect_ToAPortWhereNoWorkerListens_SaysWhatToDo()
     {
-        var nobody = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, FreePort());
+        var nobody = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, TestClusters.FreePort());
         var error = await Assert.ThrowsAsync<ClusterUnavailableException>(() => ClusterConnection.ConnectAsync([nobody], $"127.0.0.1:{nobody.Port}"));
         Assert.Contains($"127.0.0.1:{nobody.Port}", error.Message, StringComparison.Ordinal);
         Assert.Contains("bgmm worker", error.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -27,6 +27,14 @@ internal static class TestClusters
         Notice = notices is null ? null : n => { lock (notices) notices.Add(n); },
     };
 
+    /// <summary>A loopback port nothing listens on (free when asked).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private sealed class WorkerConfigurator : ISiloConfigurator
     {
         // One E-step thread per shard: three silos share this machine's cores.
