@@ -56,6 +56,7 @@ public static class BgmmApp
         root.Subcommands.Add(new ToyCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new DemoCommand().Build(console, cancellationToken));
         root.Subcommands.Add(new BenchCommand().Build(console, cancellationToken));
+        root.Subcommands.Add(new WorkerCommand().Build(console, cancellationToken));
         StrictNumbers.ApplyTo(root);
         return root;
     }

@@ -33,6 +33,12 @@ internal sealed class FitCommand
         Description = "Memory the rows may take, e.g. 256M or 2G [default: a quarter of RAM]. Larger data is read from disk on every pass (a CSV converted once to a temporary binary file); the result is the same, bit for bit.",
     };
 
+    private readonly Option<string?> _cluster = new("--cluster")
+    {
+        Description = "HOST:PORT[,HOST:PORT...] of 'bgmm worker' gateways: compute the E-steps of the files (the parts) on that cluster; the files must be on storage every worker sees. " +
+            "The result is the local fit's, bit for bit.",
+    };
+
     private readonly ModelOptions _model = new(Defaults);
     private readonly OutputOptions _output = new();
 
@@ -45,6 +51,7 @@ internal sealed class FitCommand
         InputList.RejectUnknownOptions(_data);
         command.Options.Add(_columns);
         command.Options.Add(_memory);
+        command.Options.Add(_cluster);
         _model.AddTo(command);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
@@ -54,18 +61,20 @@ internal sealed class FitCommand
             string? memory = result.GetValue(_memory);
             return Run(console, result.GetValue(_data)!, _model.Bind(result, cancellationToken),
                 columns?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-                memory is null ? MemorySize.Default : MemorySize.Parse(memory), result.GetValue(_output.Out), cancellationToken);
+                memory is null ? MemorySize.Default : MemorySize.Parse(memory), result.GetValue(_cluster), result.GetValue(_output.Out), cancellationToken);
         }));
         return command;
     }
 
     private static int Run(CliConsole console, IReadOnlyList<string> paths, ModelSettings settings, IReadOnlyList<string>? columns, long memoryBudget,
-        string? outDir, CancellationToken cancellationToken)
+        string? cluster, string? outDir, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string first = paths[0];
         string folder = outDir ?? Path.Combine(".", Path.GetFileNameWithoutExtension(first) + "-bgmm");
         using FitData data = FitData.Open(paths, columns, memoryBudget, settings.Fit.Threads, cancellationToken);
+        // Orleans is loaded only on this branch (ClusterFit), so other fits never pay for it.
+        if (cluster is not null) data.ComputeElsewhere(ClusterFit.Open(console, cluster, paths, data.Tables, columns ?? [], cancellationToken));
         using var outputs = new OutputSet(folder, paths, cancellationToken);
         IReadOnlyList<string>? names = data.ColumnNames;
         console.VerboseLine($"{first}: {data.Description}{(names is null ? "" : ", columns: " + string.Join(", ", names))}; prior: {settings.Prior.Origin}");

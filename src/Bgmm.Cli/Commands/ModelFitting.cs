@@ -28,11 +28,11 @@ internal static class ModelFitting
             FitOptions options = settings.Fit with { ComponentCount = settings.ComponentCounts[0], Model = models[0] };
             MixturePrior prior = PriorFor(models[0], options.ComponentCount);
             FitResult fit = FitProgressDisplay.Run(console, label, options.MaxIterations, options.Restarts,
-                progress => MapEmFitter.FitSource(data.Source, data.Source, prior, options, progress, cancellationToken));
+                progress => MapEmFitter.FitSource(data.EStep, data.Source, prior, options, progress, cancellationToken));
             return new ModelFit(fit, null, Warnings(prior, moments));
         }
         ModelTable table = FitProgressDisplay.RunSelection(console, label, settings.Fit.MaxIterations, models.Count > 1,
-            progress => ModelSelection.Select(data.Source, data.Source, m => data.Entropy(m, cancellationToken), PriorFor, settings.Fit,
+            progress => ModelSelection.Select(data.EStep, data.Source, m => data.Entropy(m, cancellationToken), PriorFor, settings.Fit,
                 settings.ComponentCounts, models, settings.Criterion, progress: progress, cancellationToken: cancellationToken));
         FitResult chosen = table.Chosen.Candidate!.Fit;
         return new ModelFit(chosen, table, Warnings(chosen.Prior, moments));

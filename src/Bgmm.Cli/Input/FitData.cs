@@ -13,6 +13,7 @@ namespace Bgmm.Cli.Input;
 internal sealed class FitData : IDisposable
 {
     private readonly List<IChunkedTable> _tables;
+    private StatisticsSource? _remote;
 
     private FitData(List<IChunkedTable> tables, TableSource source, long memoryBudget)
     {
@@ -21,8 +22,25 @@ internal sealed class FitData : IDisposable
         MemoryBudget = memoryBudget;
     }
 
-    /// <summary>The E-step over the rows, and the reader of the rows.</summary>
+    /// <summary>The reader of the rows (initialisation, moments, entropy, labels) and, unless <see cref="EStep"/> is another, the E-step.</summary>
     public TableSource Source { get; }
+
+    /// <summary>The E-step: <see cref="Source"/>, or the source that computes the same statistics elsewhere (<see cref="ComputeElsewhere"/>).</summary>
+    public StatisticsSource EStep => _remote ?? Source;
+
+    /// <summary>The files' tables, in order.</summary>
+    public IReadOnlyList<IChunkedTable> Tables => _tables;
+
+    /// <summary>
+    /// Hands the E-steps to <paramref name="remote"/> (a cluster's source over the same parts, which folds their
+    /// statistics in the same order, so the fit is the same bit for bit); it is disposed with this object.
+    /// </summary>
+    public void ComputeElsewhere(StatisticsSource remote)
+    {
+        if (remote.Dimension != Dimension || remote.PointCount != Source.PointCount)
+            throw new InvalidOperationException($"the remote source has D = {remote.Dimension} and {remote.PointCount} points, the files D = {Dimension} and {Source.PointCount}.");
+        _remote = remote;
+    }
 
     /// <summary>The budget the rows were held or streamed by.</summary>
     public long MemoryBudget { get; }
@@ -121,6 +139,7 @@ internal sealed class FitData : IDisposable
 
     public void Dispose()
     {
+        _remote?.Dispose();
         Source.Dispose();
         foreach (IChunkedTable t in _tables) t.Dispose();
     }

@@ -137,14 +137,14 @@ public sealed class TableSource : StatisticsSource, IRowReader
         Accumulator(initial.ComponentCount);
     }
 
-    /// <summary>One pass: each part folded in order, the parts merged in order.</summary>
+    /// <summary>One pass: each part folded in order, the parts merged in order (<see cref="PartStatistics"/>).</summary>
     /// <exception cref="DataFileException">A table cannot be read, or changed since an earlier pass.</exception>
     /// <exception cref="ModelInputException">A row's density underflows under every component (named by its row in its part).</exception>
     public override EStepResult EStep(GaussianMixture parameters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         StatisticsAccumulator accumulator = Accumulator(parameters.ComponentCount);
-        MixtureStatistics? total = null;
+        var parts = new MixtureStatistics[Parts.Count];
         ForEachBlock((block, rows) =>
         {
             if (block.First == 0) accumulator.Begin(parameters);
@@ -152,17 +152,13 @@ public sealed class TableSource : StatisticsSource, IRowReader
             {
                 accumulator.Add(rows, cancellationToken);
             }
-            catch (ModelInputException e) when (Parts.Count > 1)
+            catch (ModelInputException e)
             {
-                throw new ModelInputException("data", $"{Parts[block.Part].Name}: {e.Message}");
+                throw PartStatistics.PartError(Parts[block.Part].Name, Parts.Count, e);
             }
-            if (block.EndsPart(Parts[block.Part]))
-            {
-                MixtureStatistics part = accumulator.Statistics;
-                total = total is null ? part : MixtureStatistics.Merge(total, part);
-            }
+            if (block.EndsPart(Parts[block.Part])) parts[block.Part] = accumulator.Statistics;
         }, cancellationToken);
-        return new EStepResult(total!, total!.LogLikelihood);
+        return PartStatistics.Merge(parts);
     }
 
     /// <summary>1: table rows are unweighted.</summary>

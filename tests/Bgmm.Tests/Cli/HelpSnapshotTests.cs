@@ -8,7 +8,7 @@ namespace Bgmm.Tests.Cli;
 /// </summary>
 public class HelpSnapshotTests
 {
-    public static TheoryData<string> Commands => new() { "", "segment", "fit", "apply", "toy", "demo", "bench" };
+    public static TheoryData<string> Commands => new() { "", "segment", "fit", "apply", "toy", "demo", "bench", "worker" };
 
     [Theory]
     [MemberData(nameof(Commands))]
