@@ -23,6 +23,7 @@ internal sealed class SegmentCommand
     private readonly ModelOptions _model = new(ImageDefaults);
     private readonly OutputOptions _output = new();
     private readonly ImageOptions _image = new();
+    private readonly Option<string?> _box = BoxRun.Option();
 
     public Command Build(CliConsole console, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ internal sealed class SegmentCommand
         InputList.RejectUnknownOptions(_images);
         _model.AddTo(command);
         _image.AddTo(command);
+        command.Options.Add(_box);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
         {
@@ -40,6 +42,8 @@ internal sealed class SegmentCommand
             ModelSettings model = _model.Bind(result);
             ImageSettings image = _image.Bind(result);
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
+            if (result.GetValue(_box) is string box)
+                return BoxRun.Run(console, inputs, result.GetValue(_output.Out), box, model, image, result.GetResult(_image.Smooth) is { Implicit: false }, cancellationToken);
             return RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
                 (path, folder) => SegmentRun.Run(console, path, folder, model, image, cancellationToken, inputs));
         }));
