@@ -7,7 +7,7 @@ public static class ForegroundJson
 {
     /// <summary>
     /// Writes <c>rule</c> ("frame" or "given") and <c>verdicts</c>: per component {component, background,
-    /// reason (spans_frame, enclosed, absent, given), sides, colour, explanation}.
+    /// reason (spans_frame, enclosed, absent, given), sides, edge_shares {top, bottom, left, right}, colour, explanation}.
     /// </summary>
     public static void WriteVerdicts(Utf8JsonWriter writer, ForegroundSplit split)
     {
@@ -27,6 +27,15 @@ public static class ForegroundJson
                 if (v.Sides.HasFlag(side)) writer.WriteStringValue(side.ToString().ToLowerInvariant());
             }
             writer.WriteEndArray();
+            if (v.EdgeShares.Count == 4)
+            {
+                writer.WriteStartObject("edge_shares");
+                writer.WriteNumber("top", v.EdgeShares[0]);
+                writer.WriteNumber("bottom", v.EdgeShares[1]);
+                writer.WriteNumber("left", v.EdgeShares[2]);
+                writer.WriteNumber("right", v.EdgeShares[3]);
+                writer.WriteEndObject();
+            }
             writer.WriteStartArray("colour");
             foreach (int c in v.Colour) writer.WriteNumberValue(c);
             writer.WriteEndArray();

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Bgmm.Spatial;
 
 /// <summary>How a split was decided.</summary>
@@ -13,10 +15,10 @@ public enum ForegroundRule
 /// <summary>Why a component was put on its side of the split.</summary>
 public enum ForegroundReason
 {
-    /// <summary>Background: its colour reaches two opposite edges of the frame (or three edges).</summary>
+    /// <summary>Background: its colour reaches two or more edges of the frame (opposite edges, or edges meeting at a corner).</summary>
     SpansFrame,
 
-    /// <summary>Foreground: its colour touches at most one edge, or two edges that meet at a corner.</summary>
+    /// <summary>Foreground: its colour touches at most one edge of the frame.</summary>
     Enclosed,
 
     /// <summary>Background: it holds no pixel of the preview.</summary>
@@ -31,10 +33,11 @@ public enum ForegroundReason
 /// <param name="IsBackground">Its side.</param>
 /// <param name="Reason">Why.</param>
 /// <param name="Sides">The edges of the frame its colour touches (holds ≥ 10 % of).</param>
+/// <param name="EdgeShares">The fraction of the top, bottom, left and right edges its colour holds.</param>
 /// <param name="Colour">The components of its colour (<see cref="ForegroundSplit.ColourDistance"/>), itself included.</param>
 /// <param name="Explanation">The reason in words.</param>
 public sealed record ComponentVerdict(int Component, bool IsBackground, ForegroundReason Reason, FrameSides Sides,
-    IReadOnlyList<int> Colour, string Explanation);
+    IReadOnlyList<double> EdgeShares, IReadOnlyList<int> Colour, string Explanation);
 
 /// <summary>Which components of a segmentation are background, why, and how much of the image is foreground.</summary>
 /// <param name="IsBackground">For each component k, whether it is background.</param>
@@ -67,8 +70,8 @@ public sealed record ForegroundSplit(bool[] IsBackground, double Share, Foregrou
     /// <summary>
     /// The frame rule: components whose Gaussians overlap (<see cref="ColourDistance"/>) are one colour; a
     /// colour is background when, in the preview cleaned by a 3×3 majority filter, it holds at least 10 % of two
-    /// opposite edges of the frame (or of three edges) — it runs across the picture, as sky, ground and
-    /// backdrops do — and foreground otherwise (an object, even one the frame cuts on a side or at a corner).
+    /// or more edges of the frame — it runs across the picture or fills a corner, as sky, ground and backdrops
+    /// do — and foreground when it touches at most one edge (an object, even one the frame cuts on a side).
     /// </summary>
     /// <remarks>
     /// The inputs are bounded summaries, so a streamed segmentation can call it: a preview of the label map of at
@@ -107,7 +110,8 @@ public sealed record ForegroundSplit(bool[] IsBackground, double Share, Foregrou
             isBackground[c] = background[g];
             int[] colour = [.. Enumerable.Range(0, k).Where(j => groupOf[j] == g)];
             FrameSides sides = evidence.Touches(g);
-            verdicts[c] = new ComponentVerdict(c, isBackground[c], reason[g], sides, colour, Explain(c, reason[g], sides, colour));
+            double[] shares = evidence.EdgeShares(g);
+            verdicts[c] = new ComponentVerdict(c, isBackground[c], reason[g], sides, shares, colour, Explain(c, reason[g], sides, colour, shares));
         }
         return new ForegroundSplit(isBackground, ForegroundShare(pixelCounts, isBackground), ForegroundRule.Frame, verdicts);
     }
@@ -143,7 +147,7 @@ public sealed record ForegroundSplit(bool[] IsBackground, double Share, Foregrou
             background[k] = true;
         }
         ComponentVerdict[] verdicts = [.. Enumerable.Range(0, components).Select(c => new ComponentVerdict(c, background[c], ForegroundReason.Given,
-            FrameSides.None, [c], background[c] ? "named background (--background)" : "not named background (--background)"))];
+            FrameSides.None, [], [c], background[c] ? "named background (--background)" : "not named background (--background)"))];
         return new ForegroundSplit(background, ForegroundShare(pixelCounts, background), ForegroundRule.Given, verdicts);
     }
 
@@ -185,15 +189,16 @@ public sealed record ForegroundSplit(bool[] IsBackground, double Share, Foregrou
         return total == 0 ? 0 : (double)foreground / total;
     }
 
-    private static string Explain(int component, ForegroundReason reason, FrameSides sides, int[] colour)
+    private static string Explain(int component, ForegroundReason reason, FrameSides sides, int[] colour, double[] shares)
     {
+        string held = string.Create(CultureInfo.InvariantCulture, $" (holds {shares[0] * 100:F0} / {shares[1] * 100:F0} / {shares[2] * 100:F0} / {shares[3] * 100:F0} % of the top / bottom / left / right edges)");
         string others = colour.Length > 1 ? $" (one colour with component{(colour.Length > 2 ? "s" : "")} {string.Join(", ", colour.Where(c => c != component))})" : "";
         return reason switch
         {
-            ForegroundReason.SpansFrame => $"its colour{others} reaches the {Words(sides)} edges of the frame",
+            ForegroundReason.SpansFrame => $"its colour{others} reaches the {Words(sides)} edges of the frame{held}",
             ForegroundReason.Enclosed => sides == FrameSides.None
-                ? $"its colour{others} touches no edge of the frame"
-                : $"its colour{others} touches only the {Words(sides)} edge{(sides is FrameSides.Top or FrameSides.Bottom or FrameSides.Left or FrameSides.Right ? "" : "s")} of the frame",
+                ? $"its colour{others} touches no edge of the frame{held}"
+                : $"its colour{others} touches only the {Words(sides)} edge{(sides is FrameSides.Top or FrameSides.Bottom or FrameSides.Left or FrameSides.Right ? "" : "s")} of the frame{held}",
             ForegroundReason.Absent => "it holds no pixel of the preview",
             _ => "named by the caller",
         };

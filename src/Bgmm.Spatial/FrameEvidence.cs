@@ -79,10 +79,12 @@ internal sealed class FrameEvidence
         return sides;
     }
 
-    /// <summary>Whether the sides include two opposite edges (three sides always do).</summary>
-    public static bool Spans(FrameSides sides) =>
-        (sides & (FrameSides.Top | FrameSides.Bottom)) == (FrameSides.Top | FrameSides.Bottom)
-        || (sides & (FrameSides.Left | FrameSides.Right)) == (FrameSides.Left | FrameSides.Right);
+    /// <summary>The fraction of each edge (top, bottom, left, right) group g holds.</summary>
+    public double[] EdgeShares(int g) =>
+        [(double)Edge[g, 0] / Width, (double)Edge[g, 1] / Width, (double)Edge[g, 2] / Height, (double)Edge[g, 3] / Height];
+
+    /// <summary>Whether the sides are two edges or more: opposite edges (a colour across the picture) or edges meeting at a corner (scenery filling a corner).</summary>
+    public static bool Spans(FrameSides sides) => System.Numerics.BitOperations.PopCount((uint)sides) >= 2;
 
     /// <summary>Each pixel takes the label most of its 3×3 neighbourhood (inside the map) holds; ties keep its own.</summary>
     private static byte[] Majority(ReadOnlySpan<byte> labels, int width, int height)

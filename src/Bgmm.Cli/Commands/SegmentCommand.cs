@@ -160,7 +160,7 @@ internal sealed class ImageOptions
 
     public Option<string?> Background { get; } = new("--background")
     {
-        Description = "Components to treat as background, e.g. 0 or 0,2 [default: the frame rule: a colour that reaches two opposite edges of the frame is background, see docs/segmentation.md].",
+        Description = "Components to treat as background, e.g. 0 or 0,2 [default: the frame rule: a colour that holds 10 % or more of two edges of the frame is background, see docs/segmentation.md].",
     };
 
     public Option<double> Smooth { get; } = new("--smooth")
