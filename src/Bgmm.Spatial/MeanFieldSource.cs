@@ -65,6 +65,51 @@ internal sealed class MeanFieldSource : StatisticsSource, IPartitionedWork
 
     public PottsLattice Lattice => _lattice;
 
+    private byte[]? _classes;
+    private long _classChanges = -1;
+
+    /// <summary>
+    /// Puts the Potts prior on classes of components and clamps pixels out of classes (<see cref="PottsLattice.Restrict"/>);
+    /// the source is then <see cref="Settled"/> after an E-step in which no pixel changed class (argmax_c Σ_(k in c) q_nk).
+    /// </summary>
+    public void Restrict(byte[] classOf, ReadOnlySpan<byte> forbiddenByPixel)
+    {
+        _lattice.Restrict(classOf, forbiddenByPixel);
+        _classes = new byte[_lattice.Grid.PixelCount];
+    }
+
+    /// <summary>Pixels whose class changed in the last E-step (−1 before the second E-step, or without classes).</summary>
+    public long ClassChanges => _classChanges;
+
+    /// <inheritdoc />
+    public override bool Settled => _classChanges == 0;
+
+    /// <summary>Each pixel's class, argmax_c Σ_(k in c) q_nk (ties: the lower class), as of the last E-step.</summary>
+    public ReadOnlySpan<byte> Classes => _classes;
+
+    private void UpdateClasses(bool first)
+    {
+        byte[] classOf = _lattice.ClassOf!;
+        int k = K;
+        Span<float> q = stackalloc float[k];
+        Span<double> mass = stackalloc double[8];
+        long changes = 0;
+        for (int pixel = 0; pixel < _classes!.Length; pixel++)
+        {
+            _lattice.GetMarginals(pixel, q);
+            mass.Clear();
+            for (int c = 0; c < k; c++) mass[classOf[c]] += q[c];
+            byte best = 0;
+            for (byte c = 1; c < 8; c++)
+            {
+                if (mass[c] > mass[best]) best = c;
+            }
+            if (_classes[pixel] != best) changes++;
+            _classes[pixel] = best;
+        }
+        _classChanges = first ? -1 : changes;
+    }
+
     public override string KernelName => "mean-field-" + _width.ToString().ToLowerInvariant();
 
     private int K => _lattice.ComponentCount;
@@ -73,8 +118,11 @@ internal sealed class MeanFieldSource : StatisticsSource, IPartitionedWork
     private int ResultLength => MixtureStatistics.Length(K, Dimension) + 2;
 
     /// <summary>q ← the responsibilities at θ_0 (every site at once, β = 0).</summary>
-    public override void Start(GaussianMixture initial, CancellationToken cancellationToken) =>
+    public override void Start(GaussianMixture initial, CancellationToken cancellationToken)
+    {
         RunPhase(new SitePhase(_lattice, _pixels, new EStepModel(initial), 0.0, SitePass.Initial, -1), _allBands, -1, cancellationToken);
+        if (_classes is not null) UpdateClasses(first: true);
+    }
 
     /// <summary>One E-step: the sweeps at θ; F's site terms and the statistics with r = q̃ from the last.</summary>
     public override EStepResult EStep(GaussianMixture parameters, CancellationToken cancellationToken)
@@ -102,6 +150,7 @@ internal sealed class MeanFieldSource : StatisticsSource, IPartitionedWork
                 edges += band[layout + 1];
             }
         }
+        if (_classes is not null) UpdateClasses(first: false);
         var statistics = new MixtureStatistics(k, d, total);
         double f = DataTerm(statistics, model) - FastMath.Ln2 * entropyBits + _beta * edges;
         return new EStepResult(statistics, f);

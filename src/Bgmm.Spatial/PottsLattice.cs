@@ -124,6 +124,30 @@ internal sealed class PottsLattice
         return (((a + offset.Dx) & 1) + 2 * ((b + offset.Dy) & 1), (b + offset.Dy) >> 1, (a + offset.Dx) >> 1);
     }
 
+    /// <summary>
+    /// The class of each component when the Potts prior is on classes of components (<see cref="Restrict"/>), else
+    /// null: then a site's neighbour sum for component k is Σ_m Σ_(j in k's class) q̃_mj.
+    /// </summary>
+    public byte[]? ClassOf { get; private set; }
+
+    /// <summary>Per site (in <see cref="PixelOrder"/>'s order): a bit mask of the classes the site may not take, or null.</summary>
+    public byte[]? Forbidden { get; private set; }
+
+    /// <summary>
+    /// Puts the Potts prior on classes of components (at most 8) and clamps pixels out of classes: pixel n may
+    /// take no component of class c where bit c of <paramref name="forbiddenByPixel"/>[n] is set.
+    /// </summary>
+    public void Restrict(byte[] classOf, ReadOnlySpan<byte> forbiddenByPixel)
+    {
+        if (classOf.Length != ComponentCount) throw new ArgumentException("one class per component.", nameof(classOf));
+        if (classOf.Any(c => c >= 8)) throw new ArgumentException("at most 8 classes.", nameof(classOf));
+        var forbidden = new byte[PixelOrder.Length];
+        int sites = PixelOrder.Length - Slack;
+        for (int site = 0; site < sites; site++) forbidden[site] = forbiddenByPixel[PixelOrder[site]];
+        ClassOf = classOf;
+        Forbidden = forbidden;
+    }
+
     /// <summary>q of one pixel, all K values as stored.</summary>
     public void GetMarginals(int pixel, Span<float> destination)
     {

@@ -80,6 +80,8 @@ internal static class SiteKernel<TOps, TV>
             }
         }
 
+        if (lattice.Forbidden is byte[] forbidden) Forbid(ref block, lattice.ClassOf!, forbidden.AsSpan(site, count));
+
         int d = block.Dimension, moments = KernelLayout.MomentsPerComponent(d);
         Span<TV> work = block.Work[(d + moments)..];
         Span<TV> lower = work.Slice(0, active * stride);
@@ -227,6 +229,7 @@ internal static class SiteKernel<TOps, TV>
                 if (final) Unsafe.Add(ref low, a * stride + v) = below;
             }
         }
+        if (lattice.ClassOf is byte[] classOf) ClassSums(ref block, classOf, sums, lower, vectors, final);
         TV beta = TOps.Broadcast(phase.BetaBits);
         ref TV scores = ref MemoryMarshal.GetReference(block.Scores);
         for (int a = 0; a < active; a++)
@@ -284,6 +287,58 @@ internal static class SiteKernel<TOps, TV>
         Simd<TOps, TV>.Accumulate<PlainRows>(ref block, vectors);
         TOps.AddToLanes(ref block.Lanes[k * moments * n], entropy);
         TOps.AddToLanes(ref block.Lanes[(k * moments + 1) * n], edges);
+    }
+
+    /// <summary>
+    /// Clamped sites: the scores of the components of every class a site may not take become −∞ (so q is 0
+    /// there), and the row maxima are taken again over what is left.
+    /// </summary>
+    private static void Forbid(ref KernelBlock<TV> block, byte[] classOf, ReadOnlySpan<byte> forbidden)
+    {
+        if (!forbidden.ContainsAnyExcept((byte)0)) return;
+        int n = TOps.Count, plane = block.Stride * n;
+        Span<double> scores = MemoryMarshal.Cast<TV, double>(block.Scores);
+        Span<double> maxima = MemoryMarshal.Cast<TV, double>(block.Rows);
+        for (int i = 0; i < forbidden.Length; i++)
+        {
+            if (forbidden[i] == 0) continue;
+            double max = double.NegativeInfinity;
+            for (int a = 0; a < block.Active; a++)
+            {
+                ref double t = ref scores[a * plane + i];
+                if ((forbidden[i] >> classOf[block.ComponentIndex[a]] & 1) != 0) t = double.NegativeInfinity;
+                max = Math.Max(max, t);
+            }
+            maxima[i] = max;
+        }
+    }
+
+    /// <summary>
+    /// The Potts prior on classes: each component's neighbour sum (and lower-colour sum) becomes its class's,
+    /// Σ_(j in class) s_j, so the site update weighs exp(β Σ_m Q_m,class) and F's edge term is Σ_c Q_nc Q_mc.
+    /// </summary>
+    private static void ClassSums(ref KernelBlock<TV> block, byte[] classOf, Span<TV> sums, Span<TV> lower, int vectors, bool final)
+    {
+        int active = block.Active, stride = block.Stride;
+        Span<TV> total = stackalloc TV[8];
+        Span<TV> below = stackalloc TV[8];
+        for (int v = 0; v < vectors; v++)
+        {
+            total.Clear();
+            below.Clear();
+            for (int a = 0; a < active; a++)
+            {
+                int c = classOf[block.ComponentIndex[a]];
+                total[c] = TOps.Add(total[c], sums[a * stride + v]);
+                if (final) below[c] = TOps.Add(below[c], lower[a * stride + v]);
+            }
+            for (int a = 0; a < active; a++)
+            {
+                int c = classOf[block.ComponentIndex[a]];
+                sums[a * stride + v] = total[c];
+                if (final) lower[a * stride + v] = below[c];
+            }
+        }
     }
 
     /// <summary>x, or the smallest normal double where x is below it (log2 needs a normal number; such lanes, q̃ = 0, are dropped).</summary>

@@ -23,6 +23,7 @@ internal sealed class SegmentCommand
     private readonly ModelOptions _model = new(ImageDefaults, partitionKind: "a label image (8-bit grey PNG whose values are the labels; bgmm's labels.png works)");
     private readonly OutputOptions _output = new();
     private readonly ImageOptions _image = new();
+    private readonly Option<string?> _box = BoxRun.Option();
 
     public Command Build(CliConsole console, CancellationToken cancellationToken)
     {
@@ -33,6 +34,7 @@ internal sealed class SegmentCommand
         InputList.RejectUnknownOptions(_images);
         _model.AddTo(command);
         _image.AddTo(command);
+        command.Options.Add(_box);
         _output.AddTo(command);
         command.SetAction(result => BgmmApp.Guard(console, cancellationToken, () =>
         {
@@ -40,6 +42,8 @@ internal sealed class SegmentCommand
             ModelSettings model = _model.Bind(result, cancellationToken);
             ImageSettings image = _image.Bind(result);
             IReadOnlyList<string> inputs = InputList.Expand(result.GetValue(_images) ?? []);
+            if (result.GetValue(_box) is string box)
+                return BoxRun.Run(console, inputs, result.GetValue(_output.Out), box, model, image, result.GetResult(_image.Smooth) is { Implicit: false }, cancellationToken);
             return RunBatch(console, inputs, result.GetValue(_output.Out), cancellationToken,
                 (path, folder) => SegmentRun.Run(console, path, folder, model, image, cancellationToken, inputs));
         }));
@@ -101,12 +105,16 @@ internal sealed class SegmentCommand
 
     internal static string ForegroundLine(ForegroundSplit split)
     {
-        string rule = split.ByBorderRule ? "border rule" : "--background";
+        string rule = split.Rule == ForegroundRule.Frame ? "frame rule" : "--background";
         if (split.ForegroundComponents.Count == 0)
-            return $"foreground: empty — every component touches the border more than its size explains ({rule}); choose the background yourself with --background";
+            return $"foreground: empty ({rule}); choose the background yourself with --background, or cut out an object with --box";
         return string.Create(CultureInfo.InvariantCulture,
             $"foreground: component{(split.ForegroundComponents.Count == 1 ? "" : "s")} {string.Join(", ", split.ForegroundComponents)}, {split.Share * 100:F1} % of the image ({rule})");
     }
+
+    /// <summary>One line per component: its side and why (the frame rule's reasons).</summary>
+    internal static IEnumerable<string> VerdictLines(ForegroundSplit split) =>
+        split.Rule == ForegroundRule.Given ? [] : split.Verdicts.Select(v => $"  component {v.Component}: {(v.IsBackground ? "background" : "foreground")} — {v.Explanation}");
 
     private static void Report(CliConsole console, SegmentationOutcome o)
     {
@@ -123,6 +131,7 @@ internal sealed class SegmentCommand
         if (r.EmptyComponents.Count > 0) console.Line($"empty components (no pixels, at the prior): {string.Join(", ", r.EmptyComponents)}");
         foreach (string warning in r.Warnings) console.Warning(warning);
         console.Line(ForegroundLine(r.Foreground));
+        foreach (string line in VerdictLines(r.Foreground)) console.Line(line);
         console.Line($"wrote {string.Join(", ", o.Files.Select(Path.GetFileName))} to {o.Folder}");
         console.VerboseLine(string.Create(CultureInfo.InvariantCulture,
             $"timings: decode {ResultTable.Seconds(o.Decode)}, fit {ResultTable.Seconds(r.Elapsed)}{(r.Fit is null ? "" : $" ({r.Fit.Iterations} iterations, kernel {r.Fit.KernelName})")}, outputs {ResultTable.Seconds(o.Outputs)}; {(r.Compressed ? $"{r.FittedRows} distinct colours fitted" : $"{r.FittedRows} pixels fitted")}"));
@@ -158,7 +167,7 @@ internal sealed class ImageOptions
 
     public Option<string?> Background { get; } = new("--background")
     {
-        Description = "Components to treat as background, e.g. 0 or 0,2 [default: the border rule: components whose share of the image border exceeds their share of the image].",
+        Description = "Components to treat as background, e.g. 0 or 0,2 [default: the frame rule: a colour that holds 10 % or more of two edges of the frame is background, see docs/segmentation.md].",
     };
 
     public Option<double> Smooth { get; } = new("--smooth")

@@ -108,7 +108,7 @@ public sealed class ImageSegmentation
     /// <summary>
     /// result.json: the fit's keys (<see cref="FitResultJson"/>; with smoothing <see cref="SmoothedFitJson"/>),
     /// or the applied mixture with its log-likelihood; then <c>width, height, bits_per_channel, compressed,
-    /// distinct_colours, foreground {components, share, rule}</c>, <c>criterion</c> and <c>selection</c> when
+    /// distinct_colours, foreground {components, share, rule, verdicts}</c>, <c>criterion</c> and <c>selection</c> when
     /// several models or K were tried, <c>warnings</c> when the prior is off the pixels' scale, and whatever <paramref name="extra"/> writes.
     /// </summary>
     public string ToJson(Action<Utf8JsonWriter>? extra = null)
@@ -125,7 +125,7 @@ public sealed class ImageSegmentation
             foreach (int k in Foreground.ForegroundComponents) w.WriteNumberValue(k);
             w.WriteEndArray();
             w.WriteNumber("share", Foreground.Share);
-            w.WriteString("rule", Foreground.ByBorderRule ? "border" : "given");
+            ForegroundJson.WriteVerdicts(w, Foreground);
             w.WriteEndObject();
             if (Selection is not null) SelectionJson.Write(w, Selection);
             if (Warnings.Count > 0)

@@ -73,7 +73,7 @@ public static class ImageSegmenter
             (labels, uncertainty) = Summaries(fit.Mixture, data, threads);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        ForegroundSplit foreground = Split(labels, image, fit.Mixture.ComponentCount, options.Background);
+        ForegroundSplit foreground = Split(labels, image, smoothed?.Mixture ?? fit.Mixture, options.Background);
         return new ImageSegmentation(image, compressed, data.Count, fit, prior, selection, smoothed, null, labels, uncertainty, foreground, clock.Elapsed)
         {
             Warnings = prior.ScaleWarnings(DataMoments.Of(data)),
@@ -84,7 +84,7 @@ public static class ImageSegmenter
     /// <param name="image">The image.</param>
     /// <param name="mixture">A mixture of D = 3 (RGB in [0, 1]), K ≤ 256.</param>
     /// <param name="prior">The prior the mixture was fitted with, if known (for the log joint in the JSON).</param>
-    /// <param name="background">The background components, or null for the border rule.</param>
+    /// <param name="background">The background components, or null for the frame rule (<see cref="ForegroundSplit.Decide(ReadOnlySpan{byte}, int, int, GaussianMixture)"/>).</param>
     /// <param name="threads">Threads (0 = every core); results do not depend on it.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
     public static ImageSegmentation Apply(RgbImage image, GaussianMixture mixture, MixturePrior? prior = null, IReadOnlyList<int>? background = null,
@@ -101,7 +101,7 @@ public static class ImageSegmenter
         cancellationToken.ThrowIfCancellationRequested();
         (byte[] labels, float[] uncertainty) = Summaries(mixture, data, threads);
         double logLikelihood = mixture.LogLikelihood(data, threads);
-        ForegroundSplit foreground = Split(labels, image, mixture.ComponentCount, background);
+        ForegroundSplit foreground = Split(labels, image, mixture, background);
         return new ImageSegmentation(image, compressed, data.Count, null, prior, null, null, (mixture, logLikelihood, data.PointCount),
             labels, uncertainty, foreground, clock.Elapsed);
     }
@@ -151,10 +151,10 @@ public static class ImageSegmenter
         return pixels;
     }
 
-    private static ForegroundSplit Split(byte[] labels, RgbImage image, int components, IReadOnlyList<int>? background) =>
+    private static ForegroundSplit Split(byte[] labels, RgbImage image, GaussianMixture mixture, IReadOnlyList<int>? background) =>
         background is null
-            ? ForegroundSplit.ByBorder(labels, image.Width, image.Height, components)
-            : ForegroundSplit.Given(labels, background, components);
+            ? ForegroundSplit.Decide(labels, image.Width, image.Height, mixture)
+            : ForegroundSplit.Given(labels, background, mixture.ComponentCount);
 
     internal sealed class SelectionPhases(IProgress<SegmentationProgress> progress, bool models, int maxIterations) : IProgress<SelectionProgress>
     {

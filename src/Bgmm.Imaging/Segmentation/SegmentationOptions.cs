@@ -64,6 +64,6 @@ public sealed record SegmentationOptions
     /// <summary>The Potts smoothing after the independent fit (SPEC §6), or null for independent pixels.</summary>
     public SmoothingOptions? Smoothing { get; init; }
 
-    /// <summary>The background components (canonical indices), or null for the border rule (<see cref="ForegroundSplit.ByBorder"/>).</summary>
+    /// <summary>The background components (canonical indices), or null for the frame rule (<see cref="ForegroundSplit.Decide(ReadOnlySpan{byte}, int, int, GaussianMixture)"/>).</summary>
     public IReadOnlyList<int>? Background { get; init; }
 }

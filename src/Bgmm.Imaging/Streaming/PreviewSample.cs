@@ -1,16 +1,15 @@
+using Bgmm.Spatial;
+
 namespace Bgmm.Imaging.Streaming;
 
 /// <summary>
-/// A bounded copy of an image taken while it streams past: the pixels of at most
-/// <see cref="MaxSide"/> evenly spaced columns and rows, always including the first and last of each
-/// (so its border is the image's border). An image no larger than that on both sides is copied
-/// whole, pixel for pixel.
+/// A bounded copy of an image taken while it streams past: the pixels under <see cref="LabelPreview"/>'s
+/// sample of the label map (at most <see cref="LabelPreview.MaxSide"/> columns and rows, the first and last of
+/// each included, so its border is the image's border). Their labels are therefore exactly the preview the
+/// in-memory pipeline samples from its whole label map, and the foreground split decides the same.
 /// </summary>
 internal sealed class PreviewSample
 {
-    /// <summary>The longest side of the sample.</summary>
-    public const int MaxSide = 4096;
-
     private readonly int[] _columns;
     private readonly int[] _rows;
     private readonly byte[][] _planes8 = [];
@@ -19,21 +18,18 @@ internal sealed class PreviewSample
 
     public PreviewSample(ImageHeader header)
     {
-        int longSide = Math.Max(header.Width, header.Height);
-        double scale = Math.Min(1.0, (double)MaxSide / longSide);
-        Width = Math.Clamp((int)Math.Round(header.Width * scale), 1, header.Width);
-        Height = Math.Clamp((int)Math.Round(header.Height * scale), 1, header.Height);
-        _columns = Positions(header.Width, Width);
-        _rows = Positions(header.Height, Height);
+        (Width, Height) = LabelPreview.Size(header.Width, header.Height);
+        _columns = [.. Enumerable.Range(0, Width).Select(i => LabelPreview.SourceIndex(i, header.Width, Width))];
+        _rows = [.. Enumerable.Range(0, Height).Select(i => LabelPreview.SourceIndex(i, header.Height, Height))];
         int n = Width * Height;
         if (header.BitsPerChannel == 16) _planes16 = [new ushort[n], new ushort[n], new ushort[n]];
         else _planes8 = [new byte[n], new byte[n], new byte[n]];
     }
 
-    /// <summary>The sample's width (≤ <see cref="MaxSide"/>).</summary>
+    /// <summary>The sample's width (≤ <see cref="LabelPreview.MaxSide"/>).</summary>
     public int Width { get; }
 
-    /// <summary>The sample's height (≤ <see cref="MaxSide"/>).</summary>
+    /// <summary>The sample's height (≤ <see cref="LabelPreview.MaxSide"/>).</summary>
     public int Height { get; }
 
     /// <summary>Width × height.</summary>
@@ -81,13 +77,5 @@ internal sealed class PreviewSample
             ChannelScale.Scale16(_planes16[j], columns[j]);
         }
         return Dataset.WrapColumns(columns);
-    }
-
-    /// <summary><paramref name="count"/> positions among <paramref name="length"/>, evenly spaced, the first and last included (all of them when count = length).</summary>
-    private static int[] Positions(int length, int count)
-    {
-        var positions = new int[count];
-        for (int i = 0; i < count; i++) positions[i] = count == 1 ? 0 : (int)((long)i * (length - 1) / (count - 1));
-        return positions;
     }
 }

@@ -12,16 +12,16 @@ namespace Bgmm.Imaging.Streaming;
 /// </summary>
 /// <remarks>
 /// <para>Pass 1 decodes the file row by row into the colour table (one weighted row per distinct colour,
-/// in order of first occurrence: <see cref="RgbImage.ToCompressedDataset"/>'s table) and a preview sample
-/// of at most 4096 pixels a side. The fit makes <see cref="ImageSegmenter.Prepare"/>'s choice: on the table
+/// in order of first occurrence: <see cref="RgbImage.ToCompressedDataset"/>'s table) and the pixels under
+/// the foreground split's preview of the label map (<see cref="Bgmm.Spatial.LabelPreview"/>, at most 512 a side). The fit makes <see cref="ImageSegmenter.Prepare"/>'s choice: on the table
 /// (random initial means drawn from the pixels, read back from the file) or, when the colours are not few
 /// enough (or <see cref="ColourCompression.Off"/>), on every pixel, the file read again at each E-step.
 /// Either way the E-step folds the same chunks in the same order as in memory, so the fit is the in-memory
 /// fit bit for bit. Pass 2 labels every pixel (through the table, or directly) and writes the outputs row by
 /// row (<see cref="StreamedOutputs"/>).</para>
-/// <para>The foreground split is decided on the labels of the preview sample, whose border is the image's
-/// border (for an image of at most 4096 pixels a side the sample is the image, and the split is the
-/// in-memory one); its share of the image is then counted exactly over every pixel in pass 2.</para>
+/// <para>The foreground split is decided on the labels of those pixels: the same preview the in-memory
+/// pipeline samples from its whole label map, so the split is the in-memory one; its share of the image is
+/// then counted exactly over every pixel in pass 2.</para>
 /// <para>What must be held is bounded by <c>maxHeldPixels</c>: the distinct colours of a 16-bit image (an
 /// 8-bit image has at most 2²⁴), and images that cannot be decoded by rows (interlaced PNG, progressive
 /// JPEG, …). The Potts smoothing needs every pixel in memory: use <see cref="ImageSegmenter"/>. A prior that
@@ -158,8 +158,11 @@ public static class StreamedSegmenter
             mixture.Predict(preview.ToDataset(), previewLabels, threads);
         }
         cancellationToken.ThrowIfCancellationRequested();
+        // The split reads the preview alone; its share is counted over every pixel below.
+        var previewCounts = new long[mixture.ComponentCount];
+        foreach (byte label in previewLabels) previewCounts[label]++;
         ForegroundSplit split = background is null
-            ? ForegroundSplit.ByBorder(previewLabels, preview.Width, preview.Height, mixture.ComponentCount)
+            ? ForegroundSplit.Decide(previewLabels, preview.Width, preview.Height, mixture, previewCounts)
             : ForegroundSplit.Given(previewLabels, background, mixture.ComponentCount);
 
         var pass = new OutputPass(file, mixture, split.IsBackground, threads);

@@ -141,7 +141,7 @@ public static class EmDriver
             iterations++;
             trace.Add(objective);
             progress?.Report(new FitProgress(restart, settings.Restarts, iterations, settings.MaxIterations, objective));
-            if (settings.Tolerance > 0 && Math.Abs(objective - trace[^2]) <= settings.Tolerance * Math.Abs(objective))
+            if (source.Settled || settings.Tolerance > 0 && Math.Abs(objective - trace[^2]) <= settings.Tolerance * Math.Abs(objective))
             {
                 converged = true;
                 break;

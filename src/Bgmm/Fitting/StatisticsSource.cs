@@ -56,6 +56,12 @@ public abstract class StatisticsSource : IDisposable
     /// whose density underflows under every component).</exception>
     public abstract EStepResult EStep(GaussianMixture parameters, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The source's own stopping rule, read by the driver after every E-step of the loop: true stops the run as
+    /// converged (the two-class Potts source stops when no pixel changed class). The default never stops.
+    /// </summary>
+    public virtual bool Settled => false;
+
     /// <summary>Releases the source's threads and buffers.</summary>
     public void Dispose()
     {

@@ -9,14 +9,15 @@ namespace Bgmm.Tests.Cli;
 public class ForegroundTests
 {
     [Fact]
-    public void BorderRule_MarksTheBackgroundOfAGeneratedScene()
+    public void FrameRule_MarksTheBackgroundOfAGeneratedScene()
     {
         SyntheticScene scene = SyntheticScene.Generate(120, 90, seed: 2);
         ImageSegmentation segmentation = ImageSegmenter.Segment(scene.Image, new SegmentationOptions());
         byte[] labels = segmentation.Labels.ToArray();
 
         ForegroundSplit split = segmentation.Foreground;
-        Assert.Equal(ForegroundSplit.ByBorder(labels, 120, 90, 2).IsBackground, split.IsBackground);
+        Assert.Equal(ForegroundSplit.Decide(labels, 120, 90, segmentation.Mixture).IsBackground, split.IsBackground);
+        Assert.Equal(ForegroundRule.Frame, split.Rule);
 
         // The object (ground truth) is the foreground: at least 95 % of pixels agree.
         int agree = 0;
@@ -27,15 +28,13 @@ public class ForegroundTests
     }
 
     [Fact]
-    public void BorderRule_HandCase()
+    public void BorderShareRule_HandCase()
     {
         // 4×4: component 1 is the 2×2 centre (touches no border); component 0 everything else.
         byte[] labels = [0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0];
-        ForegroundSplit split = ForegroundSplit.ByBorder(labels, 4, 4, 2);
-        Assert.Equal(new[] { true, false }, split.IsBackground);
-        Assert.Equal(0.25, split.Share);
+        Assert.Equal(new[] { true, false }, ForegroundSplit.ByBorderShare(labels, 4, 4, 2));
         // A component on the whole image (K = 1) has equal shares: not background.
-        Assert.Equal(new[] { false }, ForegroundSplit.ByBorder(new byte[16], 4, 4, 1).IsBackground);
+        Assert.Equal(new[] { false }, ForegroundSplit.ByBorderShare(new byte[16], 4, 4, 1));
     }
 
     [Fact]
